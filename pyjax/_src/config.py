@@ -180,6 +180,18 @@ config.define("jax_pyjax_compiler", True, validator=bool,
               doc="Use the NumPy source compiler for jit (False: interpret the jaxpr).")
 
 
+def _native_mode(v):
+    if v not in ("auto", "always", "never"):
+        raise ValueError(f"jax_pyjax_native_loops must be 'auto', 'always' or 'never', got {v!r}")
+    return v
+
+
+config.define("jax_pyjax_native_loops", "auto", env="PYJAX_NATIVE_LOOPS", validator=_native_mode,
+              doc="Compile hot while/scan loops with numba (tier 2): auto, always or never.")
+config.define("jax_pyjax_native_hot_seconds", 0.2, validator=float,
+              doc="Seconds a loop runs on tier 1 (across calls) before it is compiled natively.")
+
+
 def _flag_context(name):
     def manager(new_val: Any = True):
         return config.override(name, new_val)

@@ -29,7 +29,7 @@ import numpy as np
 
 from pyjax._src.config import config
 from pyjax._src.core.avals import get_aval
-from pyjax._src.core.jaxpr import ClosedJaxpr, jaxpr_as_fun
+from pyjax._src.core.jaxpr import ClosedJaxpr, Var, jaxpr_as_fun
 from pyjax._src.core.pretty import pp_eqn_rules
 from pyjax._src.core.primitive import Primitive
 from pyjax._src.core.trace import Tracer, set_current_trace
@@ -94,13 +94,8 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val):
 
 
 def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
-    cconsts, bconsts = args[:cond_nconsts], args[cond_nconsts:cond_nconsts + body_nconsts]
-    carry = list(args[cond_nconsts + body_nconsts:])
-    from pyjax._src.backend.compiler import compiled_callable
-    cond_fn, body_fn = compiled_callable(cond_jaxpr), compiled_callable(body_jaxpr)
-    while cond_fn(*cconsts, *carry)[0]:
-        carry = body_fn(*bconsts, *carry)
-    return carry
+    from pyjax._src.backend import native  # tier 1 loop that moves to numba when hot
+    return native.while_runner(cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts)(*args)
 
 
 def _while_abstract_eval(*avals, body_jaxpr, **params):
@@ -352,18 +347,8 @@ def _scan_python(f, init, xs, xs_flat, xs_tree, length, reverse):
 def _scan_impl(*args, jaxpr, length, reverse, linear, unroll, num_consts, num_carry,
                _split_transpose):
     del linear, unroll, _split_transpose  # unused
-    from pyjax._src.backend.compiler import compiled_callable
-    body = compiled_callable(jaxpr)
-    consts, carry = args[:num_consts], list(args[num_consts:num_consts + num_carry])
-    xs = args[num_consts + num_carry:]
-    y_avals = jaxpr.out_avals[num_carry:]
-    ys = [np.empty((length,) + a.shape, a.dtype) for a in y_avals]
-    for i in (range(length - 1, -1, -1) if reverse else range(length)):
-        outs = body(*consts, *carry, *[x[i] for x in xs])
-        carry = outs[:num_carry]
-        for y, o in zip(ys, outs[num_carry:]):
-            y[i] = o
-    return [*carry, *ys]
+    from pyjax._src.backend import native  # tier 1 loop that moves to numba when hot
+    return native.scan_runner(jaxpr, length, reverse, num_consts, num_carry)(*args)
 
 
 def _scan_abstract_eval(*avals, jaxpr, length, num_carry, **params):
@@ -448,31 +433,61 @@ def _scan_partial_eval(trace, args, *, jaxpr, length, reverse, linear, unroll, n
     k_init = [c for c, u in zip(init, carry_uk) if not u]
     k_xs = [c for c, u in zip(xs, xs_uk) if not u]
     n_kcarry = len(k_init)
+    n_kys = n_ys - sum(ys_uk)
+    # A residual that is just a known const forwarded (a weight matrix, say) is loop
+    # invariant: hand the const to the unknown scan instead of stacking `length` copies.
+    known, hoisted = _drop_forwarded_const_residuals(known, len(k_consts), n_kcarry + n_kys)
     with set_current_trace(trace.parent):
         k_outs = scan_p.bind(*k_consts, *k_init, *k_xs,
                              **_scan_params(known, length, reverse, unroll, len(k_consts),
                                             n_kcarry, _split_transpose))
     k_carry = k_outs[:n_kcarry]
-    n_kys = n_ys - sum(ys_uk)
     k_ys = k_outs[n_kcarry:n_kcarry + n_kys]
-    residuals = k_outs[n_kcarry + n_kys:]
-    # unknown body takes [res, uk consts, uk carry, uk xs]; scan wants res as leading xs
+    stacked = iter(k_outs[n_kcarry + n_kys:])
+    res_consts, res_xs, res_const_pos, res_xs_pos = [], [], [], []
+    for j in range(num_res):
+        if hoisted[j] is not None:
+            res_consts.append(k_consts[hoisted[j]])
+            res_const_pos.append(j)
+        else:
+            res_xs.append(next(stacked))
+            res_xs_pos.append(j)
+    # unknown body takes [res, uk consts, uk carry, uk xs]; the scan wants
+    # [hoisted res, uk consts | uk carry | stacked res, uk xs]
     u_consts = [c for c, u in zip(consts, const_uk) if u]
     u_init = [c for c, u in zip(init, carry_uk) if u]
     u_xs = [c for c, u in zip(xs, xs_uk) if u]
     n_uc, n_uk = len(u_consts), len(u_init)
-    order = (list(range(num_res, num_res + n_uc + n_uk)) + list(range(num_res))
+    order = (res_const_pos + list(range(num_res, num_res + n_uc + n_uk)) + res_xs_pos
              + list(range(num_res + n_uc + n_uk, num_res + n_uc + n_uk + len(u_xs))))
     from pyjax._src.lax.control_flow.common import permute_invars
     unknown = ClosedJaxpr(permute_invars(unknown.jaxpr, order), unknown.consts)
     u_outs = trace.stage_primitive(
-        scan_p, [*u_consts, *u_init, *residuals, *u_xs],
-        _scan_params(unknown, length, reverse, unroll, n_uc, n_uk, _split_transpose))
+        scan_p, [*res_consts, *u_consts, *u_init, *res_xs, *u_xs],
+        _scan_params(unknown, length, reverse, unroll, len(res_consts) + n_uc, n_uk,
+                     _split_transpose))
     kc, uc = iter(k_carry), iter(u_outs[:n_uk])
     ky, uy = iter(k_ys), iter(u_outs[n_uk:])
     carry_out = [next(uc) if u else next(kc) for u in carry_uk]
     ys_out = [next(uy) if u else next(ky) for u in ys_uk]
     return [*carry_out, *ys_out]
+
+
+def _drop_forwarded_const_residuals(known: ClosedJaxpr, n_consts: int, n_outs: int):
+    """Residual outputs of ``known`` that are const inputs passed straight through.
+
+    Returns the jaxpr without them and, per residual, the index of the const it
+    forwards (None for residuals that stay stacked outputs).
+    """
+    jaxpr = known.jaxpr
+    const_pos = {v: i for i, v in enumerate(jaxpr.invars[:n_consts])}
+    res = jaxpr.outvars[n_outs:]
+    hoisted = [const_pos.get(v) if isinstance(v, Var) else None for v in res]
+    if not any(h is not None for h in hoisted):
+        return known, hoisted
+    kept = [v for v, h in zip(res, hoisted) if h is None]
+    new = jaxpr.replace(outvars=[*jaxpr.outvars[:n_outs], *kept])
+    return ClosedJaxpr(new, known.consts), hoisted
 
 
 def _scan_transpose(cts, *args, jaxpr, length, reverse, linear, unroll, num_consts, num_carry,
