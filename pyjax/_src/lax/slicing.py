@@ -42,15 +42,22 @@ def slice(operand, start_indices: Sequence[int], limit_indices: Sequence[int],  
     """``operand[start:limit:stride]`` along every axis, with static non-negative bounds."""
     start_indices = tuple(operator.index(i) for i in start_indices)
     limit_indices = tuple(operator.index(i) for i in limit_indices)
-    if strides is not None:
+    if strides is not None:  # kept as given, even all ones: JAX prints strides=(1,)
         strides = tuple(operator.index(s) for s in strides)
-        if all(s == 1 for s in strides):
-            strides = None
-    shape = _aval_shape(operand)
-    if strides is None and all(s == 0 for s in start_indices) and limit_indices == shape:
-        return operand
     return slice_p.bind(operand, start_indices=start_indices, limit_indices=limit_indices,
                         strides=strides)
+
+
+def _static_slice(operand, start_indices, limit_indices, strides=None):
+    """``slice`` as jnp's indexing emits it: unit strides print as None and a slice
+    covering the whole array is no equation at all (what ``x[0:n]`` traces to in JAX)."""
+    start_indices = tuple(operator.index(i) for i in start_indices)
+    limit_indices = tuple(operator.index(i) for i in limit_indices)
+    if strides is not None and all(operator.index(s) == 1 for s in strides):
+        strides = None
+    if strides is None and not any(start_indices) and limit_indices == _aval_shape(operand):
+        return operand
+    return slice(operand, start_indices, limit_indices, strides)
 
 
 def _slice_shape_rule(operand, *, start_indices, limit_indices, strides):

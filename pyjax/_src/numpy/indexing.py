@@ -396,7 +396,7 @@ def _finish_new_axes(out, new_axes, empty_axes):
         limits = list(out.shape)
         for a in empty_axes:
             limits[a] = 0
-        out = lax_slicing.slice(out, starts, limits)
+        out = lax_slicing._static_slice(out, starts, limits)
     return out
 
 
@@ -428,7 +428,7 @@ def _static_take(arr, entries, wrap):
             starts[e.dim], limits[e.dim], strides[e.dim] = lo, lim, abs(step)
             if step < 0 and e.length > 1:
                 reversed_dims.append(e.dim)
-    out = lax_slicing.slice(arr, starts, limits, strides)
+    out = lax_slicing._static_slice(arr, starts, limits, strides)
     if reversed_dims:
         out = rev(out, reversed_dims)
     if int_dims:
