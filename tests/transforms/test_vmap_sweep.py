@@ -140,7 +140,14 @@ def _f_window_grads(x):
     return tangent, pyjax.grad(lambda v: jnp.sum(pool(v) ** 2))(x), scattered
 
 
+def _f_linear_solve(x):
+    # a diagonal system solved elementwise: batching must map matvec, solve and b together
+    return lax.custom_linear_solve(lambda v: 2.0 * v + x[0] * v, x,
+                                   lambda mv, b: b / (2.0 + x[0]), symmetric=True)
+
+
 CASES = {
+    "custom_linear_solve": (_f_linear_solve, (3, 5)),
     "cond": (_f_cond, (4, 3)),
     "while": (_f_while, (4, 2)),
     "scan": (_f_scan, (4, 5)),
