@@ -1,4 +1,4 @@
-"""Loop benchmarks: pyjax tier 1, pyjax tier 2 (numba) and JAX (``python benchmarks/bench_loops.py``).
+"""Loop benchmarks: pyjax tier 1, tier 2 (numba) and JAX (``python benchmarks/bench_loops.py``).
 
 Workloads (the same source runs on both libraries, under ``jit``):
 

@@ -259,3 +259,16 @@ def test_auto_policy_waits_until_tier1_time_pays_for_the_compile(monkeypatch, tm
     src = native_lowering.lower_scan(jaxpr["jaxpr"], jaxpr["length"], jaxpr["reverse"],
                                      jaxpr["num_consts"], jaxpr["num_carry"])
     assert native.estimated_compile_seconds(src) > 0.5
+
+
+def test_scatter_updates_in_loops_at_set_add_and_dropped_out_of_bounds():
+    def f(x, m):
+        def body(i, c):
+            x, m = c
+            x = x.at[i].set(x[i - 1] * 2.0 + x[i])
+            m = m.at[i % 4, :].add(m[(i - 1) % 4] * 0.5)
+            m = m.at[i + 10].set(-1.0, mode="drop")             # out of bounds: dropped
+            m = m.at[i, 1].max(jnp.float32(i), mode="clip")
+            return x, m
+        return lax.fori_loop(1, 6, body, (x, m))
+    _check_native(f, jnp.arange(30.0) / 7, jnp.ones((4, 3)))

@@ -581,6 +581,56 @@ def _dynamic_update_slice(lo: _Lowering, eqn) -> None:
     lo.set_array(eqn.outvars[0], buf)
 
 
+_SCATTER_OPS = {"scatter": "{0} = {1}", "scatter-add": "{0} += {1}",
+                "scatter-sub": "{0} -= {1}", "scatter-mul": "{0} *= {1}",
+                "scatter-min": "{0} = np.minimum({0}, {1})",
+                "scatter-max": "{0} = np.maximum({0}, {1})"}
+
+
+def _scatter(lo: _Lowering, eqn) -> None:
+    """A scatter of one update window (what ``x.at[i].set(v)`` traces to): a copy of the
+    operand with the window updated in place, out-of-bounds windows as the mode says."""
+    operand, indices, updates = eqn.invars
+    p = eqn.params
+    dn = p["dimension_numbers"]
+    if indices.aval.shape[:-1] not in ((), (1,)) or dn.operand_batching_dims or \
+            p.get("update_consts"):
+        raise Unsupported(f"{eqn.primitive.name} of more than one index vector")
+    k = indices.aval.shape[-1] if indices.aval.shape else 1
+    oshape, ushape = operand.aval.shape, updates.aval.shape
+    if len(dn.update_window_dims) != len(ushape):
+        raise Unsupported(f"{eqn.primitive.name} with scatter dimensions in the updates")
+    window, u_dims = [], iter(ushape)
+    for d in range(len(oshape)):
+        window.append(1 if d in dn.inserted_window_dims else next(u_dims))
+    starts = ["0"] * len(oshape)
+    mode = getattr(p["mode"], "name", str(p["mode"]))
+    conds = []
+    for j, d in enumerate(dn.scatter_dims_to_operand_dims):
+        name = lo.fresh()
+        lo.emit(f"{name} = np.int64({lo.elem(indices, j) if k else '0'})")
+        hi = int(oshape[d]) - int(window[d])
+        if mode == "FILL_OR_DROP":
+            conds.append(f"0 <= {name} <= {hi}")
+        else:  # CLIP, PROMISE_IN_BOUNDS: the window is clamped into range
+            lo.emit(f"{name} = min(max({name}, 0), {hi})")
+        starts[d] = name
+    buf = lo.fresh()
+    lo.emit(f"{buf} = {lo.arr(operand)}.copy()")
+    if all(w == 1 for w in window):
+        target = f"{buf}[{', '.join(starts)},]" if oshape else buf
+        value = lo.elem(updates, 0)
+    else:
+        target = f"{buf}[{', '.join(f'{s}:{s} + {w}' for s, w in zip(starts, window))},]"
+        value = f"{lo.arr(updates)}.reshape({_shape_text(window)})"
+    if conds:
+        lo.emit(f"if {' and '.join(conds)}:")
+        lo.emit("    " + _SCATTER_OPS[eqn.primitive.name].format(target, value))
+    else:
+        lo.emit(_SCATTER_OPS[eqn.primitive.name].format(target, value))
+    lo.vals[eqn.outvars[0]] = _Val(eqn.outvars[0].aval, array=buf)
+
+
 def _iota(lo: _Lowering, eqn) -> None:
     p = eqn.params
     shape, dim = tuple(p["shape"]), int(p["dimension"])
@@ -843,7 +893,8 @@ _RULES = {
     "broadcast_in_dim": _broadcast_in_dim, "slice": _slice, "rev": _rev,
     "transpose": _transpose, "concatenate": _concatenate, "pad": _pad,
     "dynamic_slice": _dynamic_slice, "dynamic_update_slice": _dynamic_update_slice,
-    "iota": _iota, "argmax": _argminmax, "argmin": _argminmax, "dot_general": _dot_general,
+    "iota": _iota, "argmax": _argminmax,
+    **{name: _scatter for name in _SCATTER_OPS}, "argmin": _argminmax, "dot_general": _dot_general,
     "jit": _inline("jaxpr"), "pjit": _inline("jaxpr"), "custom_jvp_call": _inline("call_jaxpr"),
     "custom_vjp_call": _inline("call_jaxpr"), "remat": _inline("jaxpr"),
     "checkpoint": _inline("jaxpr"), "cond": _cond, "while": _while, "scan": _scan,
