@@ -42,6 +42,7 @@ DEFAULT_FILES = [
     "transforms.json",
     "errors.json",
     "reprs.json",
+    "typed_keys.json",
 ]
 
 

@@ -15,7 +15,7 @@ Regenerate everything (from the repo root; takes a few minutes on 2 cores)::
     /work/jaxvenv/bin/python tools/make_jax_fixtures.py            # all files
     /work/jaxvenv/bin/python tools/make_jax_fixtures.py jnp lax    # only some parts
 
-Parts: jnp, lax, jaxprs, transforms, errors, reprs, prng. Every case runs in a worker
+Parts: jnp, lax, jaxprs, transforms, errors, reprs, keys, prng. Every case runs in a worker
 subprocess of this script (``--worker``; 2 at a time): ``JAX_ENABLE_X64=0`` for ordinary
 cases, ``JAX_ENABLE_X64=1`` for cases flagged ``x64``. A case that hangs inside XLA is
 killed after FIXTURE_CASE_TIMEOUT seconds (default 90) and recorded with error type
@@ -353,6 +353,7 @@ def _load_part(part):
         "transforms": fixture_cases_misc.transform_cases,
         "errors": fixture_cases_misc.error_cases,
         "reprs": fixture_cases_misc.repr_cases,
+        "keys": fixture_cases_misc.typed_key_cases,
     }
     return dedupe(table[part]())
 
@@ -591,6 +592,7 @@ FILES = {
     "transforms": "transforms.json",
     "errors": "errors.json",
     "reprs": "reprs.json",
+    "keys": "typed_keys.json",
 }
 
 

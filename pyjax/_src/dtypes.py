@@ -459,6 +459,9 @@ def _promote(dts: tuple, weaks: tuple, mode: str) -> tuple[Any, bool]:
         out, weak = first, weaks[0]
     elif all(d == first for d in dts[1:]) and not all(weaks):
         out, weak = first, False
+    elif any(isinstance(d, ExtendedDType) for d in dts):
+        bad = next(d for d in dts if isinstance(d, ExtendedDType))
+        raise ValueError(f"dtype={bad} is not a valid dtype for JAX type promotion.")
     elif all(weaks) and mode == "standard":
         out, weak = _join_all(mode, dts), True
     else:

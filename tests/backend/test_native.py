@@ -272,3 +272,13 @@ def test_scatter_updates_in_loops_at_set_add_and_dropped_out_of_bounds():
             return x, m
         return lax.fori_loop(1, 6, body, (x, m))
     _check_native(f, jnp.arange(30.0) / 7, jnp.ones((4, 3)))
+
+
+def test_xla_exact_twin_primitives_are_not_lowered_to_numpy():
+    from pyjax._src.lax import xla_math
+    closed = pyjax.make_jaxpr(lambda c: lax.fori_loop(
+        0, 3, lambda i, c: xla_math.xla_log_p.bind(c + 1.0), c))(jnp.float32(1.0))
+    p = closed.jaxpr.eqns[0].params
+    with pytest.raises(native_lowering.Unsupported, match="XLA-exact 'log'"):
+        native_lowering.lower_scan(p["jaxpr"], p["length"], p["reverse"], p["num_consts"],
+                                   p["num_carry"])

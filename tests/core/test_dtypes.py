@@ -384,7 +384,8 @@ def test_issubdtype_extended():
     assert dtypes.issubdtype(key_dtype, dtypes.prng_key)
     assert not dtypes.issubdtype(key_dtype, np.floating)
     assert dtypes.result_type(key_dtype, key_dtype) is key_dtype
-    with pytest.raises(dtypes.TypePromotionError, match="key<test>"):
+    with pytest.raises(ValueError, match=r"^dtype=key<test> is not a valid dtype for JAX "
+                                         r"type promotion\.$"):
         dtypes.result_type(key_dtype, np.float32)
 
 

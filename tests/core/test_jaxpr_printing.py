@@ -23,8 +23,6 @@ KNOWN_DIFFERENCES = {
     "where": _JNP_JIT, "softmax": "jnp.max's initial=-inf handling stages differently",
     "mean": _JNP_JIT, "cumsum_sort_argmax": _JNP_JIT, "linalg_norm": _JNP_JIT,
     "logsumexp": "jnp.max's initial=-inf handling stages differently",
-    "random_uniform": "typed PRNG keys are uint32 data in pyjax (no key<fry> dtype)",
-    "random_split": "typed PRNG keys are uint32 data in pyjax (no key<fry> dtype)",
     "jacfwd": "pyjax passes the standard basis as a NumPy constant; JAX stages jnp.eye",
     "hessian": "pyjax passes the standard basis as a NumPy constant; JAX stages jnp.eye",
     "clip": _JNP_JIT, "int_div": _JNP_JIT,

@@ -29,7 +29,11 @@ HIGHER_ORDER_MODULES = ["pyjax._src.custom_derivatives", "pyjax._src.checkpoint"
 
 # JAX 0.10.2 registers no JVP rule for these (differentiating them raises there too).
 JAX_HAS_NO_JVP = {"nextafter", "select_and_scatter", "schur", "hessenberg", "tridiagonal",
-                  "householder_product", "igamma_grad_a", "random_gamma_grad", "zeta"}
+                  "householder_product", "igamma_grad_a", "random_gamma_grad", "zeta",
+                  "rng_uniform"}
+
+# JAX 0.10.2 registers no batching rule for these (vmap of them raises there too).
+JAX_HAS_NO_BATCHING = {"rng_uniform", "composite"}
 
 # Primitives that are linear in (some of) their inputs in JAX, hence transposable.
 LINEAR = {"add", "sub", "neg", "mul", "div", "add_any", "reduce_sum", "broadcast_in_dim",
@@ -89,7 +93,7 @@ def _gaps(prim) -> list[str]:
         gaps.append("impl")
     if prim.abstract_eval is None:
         gaps.append("abstract_eval")
-    if prim not in batching.primitive_batchers:
+    if prim not in batching.primitive_batchers and prim.name not in JAX_HAS_NO_BATCHING:
         gaps.append("batching rule")
     if prim not in ad.primitive_jvps and prim.name not in JAX_HAS_NO_JVP:
         gaps.append("JVP rule (or ad.defjvp_zero)")

@@ -768,6 +768,11 @@ _cache: "weakref.WeakKeyDictionary[ClosedJaxpr, dict]" = weakref.WeakKeyDictiona
 _lock = threading.Lock()
 
 
+# (closed_jaxpr, donated) -> executable, or None when the jaxpr has no extended dtypes (typed
+# PRNG keys); such jaxprs are compiled on their physical data (set by random/physical.py)
+extended_executable: Callable | None = None
+
+
 def compiled_callable(closed_jaxpr: ClosedJaxpr, donated_invars=None) -> Executable:
     """The (cached) executable of ``closed_jaxpr``."""
     donated = tuple(bool(d) for d in donated_invars) if donated_invars and any(
@@ -778,7 +783,9 @@ def compiled_callable(closed_jaxpr: ClosedJaxpr, donated_invars=None) -> Executa
         exe = per_jaxpr.get(key)
         if exe is not None:
             return exe
-    exe = Executable(closed_jaxpr, donated or None)
+    exe = extended_executable and extended_executable(closed_jaxpr, donated or None)
+    if exe is None:
+        exe = Executable(closed_jaxpr, donated or None)
     with _lock:
         per_jaxpr = _cache.get(closed_jaxpr)
         if per_jaxpr is None:

@@ -64,6 +64,11 @@ def to_numpy(x) -> tuple[np.ndarray, bool]:
     raise TypeError(f"Value {x!r} with type {type(x)} is not a valid JAX type")
 
 
+# type of a concrete array of an extended dtype (typed PRNG keys) -> apply(prim, args, params):
+# how an eager application with such an operand runs (registered by random/physical.py).
+extended_apply_rules: dict = {}
+
+
 def apply_primitive(prim, args, params):
     """Eager ``bind``: run ``prim.impl`` on the unwrapped arguments and wrap the result."""
     vals = []
@@ -76,6 +81,8 @@ def apply_primitive(prim, args, params):
             vals.append(v)
             weak.append(a.weak_type)
         else:
+            if type(a) in extended_apply_rules:
+                return extended_apply_rules[type(a)](prim, args, params)
             v, w = to_numpy(a)
             vals.append(v)
             weak.append(w)
@@ -146,6 +153,8 @@ def install_eager_checks(prim, with_shapes: bool = False) -> None:
                 vals.append(v)
                 weak.append(a.weak_type)
             else:
+                if type(a) in extended_apply_rules:
+                    return extended_apply_rules[type(a)](prim, args, params)
                 v, w = to_numpy(a)
                 vals.append(v)
                 weak.append(w)

@@ -73,7 +73,10 @@ _BITWISE = {"and": ("np.logical_and", "&"), "or": ("np.logical_or", "|"),
             "xor": ("np.logical_xor", "^")}
 
 def _dtype_name(dtype) -> str:
-    dtype = np.dtype(dtype)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:  # extended dtypes (PRNG keys) have no NumPy equivalent
+        raise Unsupported(f"dtype {dtype}") from None
     if dtype not in _DTYPES:
         raise Unsupported(f"dtype {dtype}")
     return "bool_" if dtype == np.bool_ else dtype.name
@@ -249,6 +252,9 @@ class _Lowering:
 
     def lower_eqn(self, eqn) -> None:
         name = eqn.primitive.name
+        if getattr(eqn.primitive, "exact_xla_kernel", False):
+            # a same-named twin computing XLA's bits (lax/xla_math.py), not NumPy's
+            raise Unsupported(f"XLA-exact '{name}'")
         for v in [*eqn.invars, *eqn.outvars]:
             if type(v) is not DropVar:
                 _dtype_name(v.aval.dtype)

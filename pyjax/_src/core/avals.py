@@ -7,6 +7,14 @@ strongly-typed operand they meet (see ``dtypes.result_type``).
 ``get_aval(x)`` maps any valid pyjax value (Array, tracer, NumPy array or scalar,
 Python scalar) to its canonical ``ShapedArray``; anything else is a TypeError
 that names the value and its type.
+
+NOTE[extended-dtypes]: an aval's dtype may also be a ``dtypes.ExtendedDType``
+(typed PRNG keys, ``key<fry>``).  Such an array has a *physical* representation,
+``physical_aval(aval)``: the dtype's ``_rules.physical_element_aval(dtype)``
+(``u32[2]`` for ``key<fry>``) appended to the aval's shape.  Its tangent type is
+the dtype's ``_rules.tangent_dtype`` (float0).  The core only carries such avals;
+primitives accept or reject them in their abstract evals, and the rules that
+map operations to the physical data live with the dtype (``pyjax/_src/random/``).
 """
 from __future__ import annotations
 
@@ -24,7 +32,9 @@ _SHORT_DTYPE_NAMES = {
 
 
 def short_dtype_name(dtype) -> str:
-    """JAX's short dtype name used in jaxprs: f32, i32, bool, bf16, float0, ..."""
+    """JAX's short dtype name used in jaxprs: f32, i32, bool, bf16, float0, key<fry>, ..."""
+    if isinstance(dtype, dtypes.ExtendedDType):
+        return dtype.name
     if dtype == dtypes.float0:
         return "float0"
     name = getattr(dtype, "name", str(dtype))
@@ -44,7 +54,8 @@ class ShapedArray(AbstractValue):
 
     def __init__(self, shape, dtype, weak_type: bool = False):
         self.shape = tuple(shape)
-        self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)
+        self.dtype = dtype if isinstance(dtype, (np.dtype, dtypes.ExtendedDType)) \
+            else np.dtype(dtype)
         self.weak_type = bool(weak_type)
         self._hash = None
 
@@ -86,16 +97,34 @@ class ShapedArray(AbstractValue):
         weak = ", weak_type=True" if self.weak_type else ""
         return f"ShapedArray({self.str_short(short_dtypes=False)}{weak})"
 
-    __str__ = __repr__
+    def __str__(self):
+        return self.str_short(short_dtypes=False)  # JAX's str: float32[3], key<fry>[]
 
     def to_tangent_aval(self) -> "ShapedArray":
         """Tangent space: float0 for integer/bool arrays, the same array type otherwise."""
-        if dtypes.issubdtype(self.dtype, np.inexact):
+        dtype = self.dtype
+        if isinstance(dtype, dtypes.ExtendedDType):
+            return ShapedArray(self.shape, dtype._rules.tangent_dtype(dtype), False)
+        if dtypes.issubdtype(dtype, np.inexact):
             return ShapedArray(self.shape, self.dtype, self.weak_type)
         return ShapedArray(self.shape, dtypes.float0, False)
 
     def to_cotangent_aval(self) -> "ShapedArray":
         return self.to_tangent_aval()
+
+
+def is_extended(aval) -> bool:
+    """Whether ``aval`` has an extended dtype (see NOTE[extended-dtypes])."""
+    return isinstance(aval.dtype, dtypes.ExtendedDType)
+
+
+def physical_aval(aval: ShapedArray) -> ShapedArray:
+    """The aval of ``aval``'s physical data (itself unless its dtype is extended)."""
+    dtype = aval.dtype
+    if not isinstance(dtype, dtypes.ExtendedDType):
+        return aval
+    element = dtype._rules.physical_element_aval(dtype)
+    return ShapedArray((*aval.shape, *element.shape), element.dtype)
 
 
 class TypedNdArray(np.ndarray):

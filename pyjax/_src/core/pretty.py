@@ -257,7 +257,8 @@ def _pp_jaxpr(jaxpr, ctx: PpContext):
                      text(")" if len(jaxpr.outvars) != 1 else ",)"))
     body = concat(text("{ "), text("lambda "), constvars, text("; "), invars, text(". "),
                   text("let"), nest(2, concat(brk(), eqns)), brk(), text("in "), outvars)
-    return concat(group(nest(2, body)), text(" }"))
+    # the closing brace belongs to the group: a jaxpr prints flat only if it fits with it
+    return group(concat(nest(2, body), text(" }")))
 
 
 # primitive -> (eqn, ctx) -> doc, for primitives printed specially

@@ -3,7 +3,7 @@
 One block per primitive, in the order of elementwise.py's template.  All take
 operands of equal dtype (no promotion) and return bool; the result is weak
 exactly when both operands are (``lax.eq(1., 2.)`` is a weak bool, as in JAX).
-``eq``/``ne`` accept complex operands; the ordered comparisons do not.  None
+``eq``/``ne`` accept complex operands (and typed PRNG keys); the ordered comparisons do not.  None
 is differentiable (``defjvp_zero``); batching broadcasts like any binary op.
 
 ``eq_to``, ``le_to`` and ``lt_to`` compare floats in IEEE total order
@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from pyjax._src.core.avals import ShapedArray, is_extended
 from pyjax._src.interpreters import ad, batching
+from pyjax._src.lax.helpers import broadcasting_shape, check_same_dtypes
 from pyjax._src.lax.elementwise import (_ANY, _ORDERED, eager_checks, fixed_dtype,
                                         naryop_primitive)
 
@@ -32,6 +34,19 @@ def _comparison(name: str, accepted: tuple, impl):
 
 # -- eq / ne ------------------------------------------------------------------------------------
 
+def _accept_extended_dtypes(prim) -> None:
+    """``eq``/``ne`` also compare two arrays of one extended dtype (typed PRNG keys), as
+    JAX's do; their data is compared by the dtype's physical rule (random/physical.py)."""
+    plain = prim.abstract_eval
+
+    def abstract_eval(x, y):
+        if not (is_extended(x) or is_extended(y)):
+            return plain(x, y)
+        check_same_dtypes(prim.name, [x, y])
+        return ShapedArray(broadcasting_shape(prim.name, [x.shape, y.shape]), np.dtype(bool))
+    prim.def_abstract_eval(abstract_eval)
+
+
 def eq(x, y):
     r"""Elementwise equality :math:`x = y` (bool; NaN is unequal to everything)."""
     return eq_p.bind(x, y)
@@ -46,6 +61,8 @@ def ne(x, y):
 
 
 ne_p = _comparison("ne", _ANY, np.not_equal)
+_accept_extended_dtypes(eq_p)
+_accept_extended_dtypes(ne_p)
 
 
 # -- ordered comparisons ------------------------------------------------------------------------

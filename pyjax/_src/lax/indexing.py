@@ -127,6 +127,8 @@ def _canonical_scatter_dnums(dn) -> ScatterDimensionNumbers:
 
 def _default_fill_value(dtype):
     """NaN for inexact dtypes, the most negative signed / largest unsigned int, True."""
+    if isinstance(dtype, dtypes.ExtendedDType):  # typed PRNG keys: their data's default
+        return _default_fill_value(dtype._rules.physical_element_aval(dtype).dtype)
     if dtypes.issubdtype(dtype, np.inexact):
         return np.nan
     if dtypes.issubdtype(dtype, np.signedinteger):

@@ -266,6 +266,10 @@ def _sort_abstract_eval(*avals, dimension, is_stable, num_keys):
                          f"{avals[0].shape}")
     if not 1 <= num_keys <= len(avals):
         raise ValueError(f"num_keys={num_keys} must be between 1 and {len(avals)}")
+    for a in avals[:num_keys]:
+        if isinstance(a.dtype, dtypes.ExtendedDType):  # keys have no order (JAX's comparator)
+            raise TypeError(f"lt_to does not accept dtype {a.dtype} at position 0. Accepted "
+                            "dtypes at position 0 are subtypes of integer, floating, bool.")
     return [ShapedArray(a.shape, a.dtype, a.weak_type) for a in avals]
 
 

@@ -25,6 +25,7 @@ from pyjax._src.core.jaxpr import Literal
 from pyjax._src.interpreters import staging
 from pyjax._src.core.pretty import _pp_params, _pp_vars, concat, pp_eqn_rules, text
 from pyjax._src.core.primitive import Primitive
+from pyjax._src.core.trace import Tracer
 from pyjax._src.interpreters import ad, batching
 from pyjax._src.interpreters.ad_util import Zero
 from pyjax._src.interpreters.transpose import is_undefined_primal
@@ -170,8 +171,9 @@ def reshape(operand, new_sizes: Sequence[int], dimensions: Sequence[int] | None 
     new_sizes = canonicalize_shape(new_sizes)
     dims = None if dimensions is None or tuple(dimensions) == tuple(
         range(len(_aval_shape(operand)))) else tuple(dimensions)
-    if dims is None and _aval_shape(operand) == new_sizes:
-        return operand
+    if dims is None and _aval_shape(operand) == new_sizes and (
+            new_sizes or not isinstance(operand, Tracer)):
+        return operand  # as JAX, a traced scalar still stages a reshape
     return reshape_p.bind(operand, new_sizes=new_sizes, dimensions=dims,
                           sharding=out_sharding)
 
@@ -327,7 +329,7 @@ def expand_dims(array, dimensions: Sequence[int]):
 
 def convert_element_type(operand, new_dtype):
     """Cast ``operand`` to ``new_dtype`` (float -> int saturates, NaN -> 0, as XLA)."""
-    new_dtype = dtypes.canonicalize_dtype(new_dtype)
+    new_dtype = dtypes.canonicalize_dtype(new_dtype, allow_extended_dtype=True)
     aval = get_aval(operand)
     if aval.dtype == new_dtype and not aval.weak_type:
         return operand
@@ -428,8 +430,17 @@ def _convert_batch_rule(axis_data, vals, dims, **params):
     return convert_element_type_p.bind(x, **params), d
 
 
+def _convert_dtype_rule(operand, *, new_dtype, **params):
+    del params  # unused
+    if operand.dtype != new_dtype and (isinstance(operand.dtype, dtypes.ExtendedDType) or
+                                       isinstance(new_dtype, dtypes.ExtendedDType)):
+        # typed PRNG keys convert to nothing else (use random.key_data / wrap_key_data)
+        raise ValueError(f"Cannot convert_element_type from {operand.dtype} to {new_dtype}")
+    return new_dtype
+
+
 convert_element_type_p = standard_primitive(
-    lambda operand, **_: operand.shape, lambda operand, *, new_dtype, **_: new_dtype,
+    lambda operand, **_: operand.shape, _convert_dtype_rule,
     "convert_element_type", lambda weak_in, *, weak_type, **_: weak_type)
 convert_element_type_p.def_impl(_convert_impl)
 ad.primitive_jvps[convert_element_type_p] = _convert_jvp
@@ -452,7 +463,7 @@ pp_eqn_rules[convert_element_type_p] = _pp_without_none_sharding
 
 def _convert_to_weak(operand, new_dtype, weak_type: bool):
     """convert_element_type keeping control of the weak flag (used by jnp)."""
-    new_dtype = dtypes.canonicalize_dtype(new_dtype)
+    new_dtype = dtypes.canonicalize_dtype(new_dtype, allow_extended_dtype=True)
     aval = get_aval(operand)
     if aval.dtype == new_dtype and aval.weak_type == weak_type:
         return operand
@@ -575,7 +586,10 @@ def full(shape: Sequence[int], fill_value, dtype=None, *, sharding=None):
     if dtype is not None:
         dtypes.check_user_dtype_supported(dtype, "full")
     weak_type = dtype is None and dtypes.is_weakly_typed(fill_value)
-    dtype = dtypes.canonicalize_dtype(dtypes.dtype(fill_value) if dtype is None else dtype)
+    dtype = dtypes.canonicalize_dtype(dtypes.dtype(fill_value) if dtype is None else dtype,
+                                      allow_extended_dtype=True)
+    if isinstance(dtype, dtypes.ExtendedDType):  # typed PRNG keys: the dtype makes them
+        return dtype._rules.full(shape, fill_value, dtype)
     fill = _as_array(_convert_to_weak(fill_value, dtype, weak_type), weak_type)
     return broadcast(fill, shape, out_sharding=sharding)
 
@@ -595,7 +609,10 @@ def full_like(x, fill_value, dtype=None, shape=None, sharding=None):
     weak_type = dtype is None and dtypes.is_weakly_typed(x)
     if dtype is not None:
         dtypes.check_user_dtype_supported(dtype, "full_like")
-    dtype = dtypes.canonicalize_dtype(dtypes.dtype(x) if dtype is None else dtype)
+    dtype = dtypes.canonicalize_dtype(dtypes.dtype(x) if dtype is None else dtype,
+                                      allow_extended_dtype=True)
+    if isinstance(dtype, dtypes.ExtendedDType):  # typed PRNG keys: the dtype makes them
+        return dtype._rules.full(fill_shape, fill_value, dtype)
     if np.shape(fill_value):
         raise TypeError(f"full must be called with scalar fill_value, got fill_value.shape "
                         f"{np.shape(fill_value)}.")

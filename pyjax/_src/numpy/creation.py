@@ -81,8 +81,9 @@ def _sequence_array(obj, dtype):
     for leaf in leaves:
         if leaf is None:
             raise ValueError("None is not a valid value for jnp.array")
-    if any(isinstance(leaf, Tracer) for leaf in leaves):
-        return _stack_traced(obj, dtype)
+    if any(isinstance(leaf, Tracer) or isinstance(getattr(leaf, "dtype", None),
+                                                  dtypes.ExtendedDType) for leaf in leaves):
+        return _stack_traced(obj, dtype)  # (typed PRNG keys have no NumPy form either)
     if dtype is None:
         dtype = dtypes.result_type(*leaves) if leaves else dtypes.default_float_dtype()
         if all(type(leaf) in _PY_SCALARS for leaf in leaves):
@@ -321,6 +322,8 @@ def _fill_value(fill_value, dtype) -> np.ndarray:
 def _full(shape: tuple, fill_value, dtype, weak: bool):
     """A ``shape`` array of ``fill_value`` (a scalar or array broadcastable to shape)."""
     from pyjax._src.lax.structural import broadcast_in_dim
+    if isinstance(dtype, dtypes.ExtendedDType):  # typed PRNG keys: the dtype makes them
+        return dtype._rules.full(shape, fill_value, dtype)
     concrete = not isinstance(fill_value, Tracer)
     if concrete and is_eager():
         if type(fill_value) is int and (fill_value == 0 or fill_value == 1) and \

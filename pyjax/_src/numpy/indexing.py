@@ -29,7 +29,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from pyjax._src import dtypes, errors
+from pyjax._src import dtypes, errors, mutable_refs
 from pyjax._src.backend.array import ArrayImpl
 from pyjax._src.backend.dispatch import to_numpy
 from pyjax._src.core import trace as trace_mod
@@ -367,6 +367,8 @@ def rewriting_take(arr, idx, *, indices_are_sorted: bool = False,
                    wrap_negative_indices: bool = True):
     """``arr[idx]`` lowered to slice / dynamic_slice / gather (see the module docstring)."""
     arr = asarray(arr)
+    if mutable_refs.has_ds(idx):  # jax.ds entries become dynamic slices first
+        arr, idx = mutable_refs.apply_ds(arr, idx)
     shape = arr.shape
     entries = _parse_index(shape, idx)
     parsed = None if mode is None else GatherScatterMode.from_any(mode)
@@ -795,6 +797,9 @@ def _cast_values(x, y):
 
 def _scatter_update(x, idx, y, kind, *, indices_are_sorted, unique_indices, mode,
                     wrap_negative_indices):
+    if mutable_refs.has_ds(idx):
+        raise NotImplementedError(f"x.at[...].{kind} with a jax.ds dynamic slice is not "
+                                  f"supported by pyjax; use lax.dynamic_update_slice")
     eager = type(x) is ArrayImpl and trace_mod.trace_state.trace is trace_mod.eval_trace
     if eager and kind != "apply":
         kinds = _SAFE_SCALAR_KINDS.get(type(y))
@@ -827,7 +832,8 @@ def _scatter_update(x, idx, y, kind, *, indices_are_sorted, unique_indices, mode
     y = _broadcast_values(y, indexer.final_shape)
     if indexer.empty_axes:
         return x
-    y = reshape(y, indexer.gather_shape)
+    if tuple(np.shape(y)) != tuple(indexer.gather_shape):  # (JAX stages no no-op reshape)
+        y = reshape(y, indexer.gather_shape)
     return _SCATTERS[kind](x, indexer.indices, y, sdnums, indices_are_sorted=sorted_,
                            unique_indices=unique, mode=mode)
 

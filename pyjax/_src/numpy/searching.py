@@ -26,8 +26,8 @@ from pyjax._src import dtypes
 from pyjax._src.backend.array import ArrayImpl
 from pyjax._src.core.avals import get_aval
 from pyjax._src.core.trace import Tracer
-from pyjax._src.numpy.util import (asarray, check_arraylike, concrete_or_error, is_eager,
-                                   promote_dtypes)
+from pyjax._src.numpy.util import (asarray, check_arraylike, check_for_prngkeys,
+                                   concrete_or_error, is_eager, promote_dtypes)
 
 _NONZERO_SIZE_MSG = ("The size argument of jnp.nonzero must be statically specified to use "
                      "jnp.nonzero within JAX transformations.")
@@ -127,6 +127,7 @@ def nonzero(a, *, size: int | None = None, fill_value=None) -> tuple:
     """
     check_arraylike("nonzero", a)
     arr = asarray(a)
+    check_for_prngkeys("not_equal", arr, 0)  # as JAX's a != 0 rejects typed keys
     if arr.ndim == 0:
         raise ValueError("Calling nonzero on 0d arrays is not allowed. Use "
                          "jnp.atleast_1d(scalar).nonzero() instead.")

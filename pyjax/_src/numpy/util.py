@@ -165,17 +165,35 @@ def _check_broadcastable(shapes) -> None:
 def promote_args(fname: str, *args: Any) -> list:
     """check_arraylike + promote_dtypes + promote_shapes (what binary ufuncs need)."""
     check_arraylike(fname, *args)
+    check_for_prngkeys(fname, *args)
     return promote_shapes(fname, *promote_dtypes(*args))
 
 
 def promote_args_inexact(fname: str, *args: Any) -> list:
     check_arraylike(fname, *args)
+    check_for_prngkeys(fname, *args)
     return promote_shapes(fname, *promote_dtypes_inexact(*args))
 
 
 def promote_args_numeric(fname: str, *args: Any) -> list:
     check_arraylike(fname, *args)
+    check_for_prngkeys(fname, *args)
     return promote_shapes(fname, *promote_dtypes_numeric(*args))
+
+
+def check_for_prngkeys(fname: str, *args: Any) -> None:
+    """JAX's TypeError for typed PRNG keys mixed with other dtypes (``k + 1``): "add does
+    not accept dtypes key<fry>, int32.".  Keys of one dtype pass on to lax, which accepts
+    them (``k == k``) or names the dtype and position (``k + k``)."""
+    if len(args) < 2:
+        return
+    arg_dtypes = [getattr(a, "dtype", None) for a in args]
+    if not any(isinstance(d, dtypes.ExtendedDType) for d in arg_dtypes):
+        return
+    arg_dtypes = [dtypes.dtype(a, canonicalize=True) for a in args]
+    if any(d != arg_dtypes[0] for d in arg_dtypes[1:]):
+        raise TypeError(f"{fname} does not accept dtypes "
+                        f"{', '.join(str(d) for d in arg_dtypes)}.")
 
 
 def canonicalize_axis(axis: int, ndim: int) -> int:
@@ -303,8 +321,9 @@ def _where_eager(condition, x, y):
     from pyjax._src.backend.dispatch import to_numpy
     from pyjax._src.core.trace import Tracer
     from pyjax._src.lax.structural import convert_element_type_p
-    if isinstance(condition, Tracer) or isinstance(x, Tracer) or isinstance(y, Tracer):
-        return None
+    if any(isinstance(v, Tracer) or isinstance(getattr(v, "dtype", None), dtypes.ExtendedDType)
+           for v in (condition, x, y)):
+        return None  # typed keys go through select_n's physical rule
     c, _ = to_numpy(condition)
     dtype, weak = dtypes.result_type(x, y, return_weak_type_flag=True)
     vals = []

@@ -2,8 +2,12 @@
 
 Each follows JAX's algorithm step for step so results agree with JAX: integer
 samplers (``randint``, ``permutation``, ``choice`` without ``p``, ``rademacher``)
-bit for bit; float samplers up to XLA's float32 ``log``/``log1p``/``exp`` kernels
-(a few ulp at worst, see API.md section 3.4).  Argument checking and shapes follow
+bit for bit; float32 samplers too, through NumPy ports of XLA:CPU's
+``log``/``log1p``/``exp``/``tan``/``pow``/``erf_inv`` kernels and of its rewrite of
+divisions by broadcasts (``xla_log`` ... ``divide`` of sampling.py, NOTE[xla-twins]),
+except where XLA rewrites more than pyjax mirrors (gamma.py's note on ``rsqrt``;
+``truncated_normal``'s ``erf``).  float64 samplers agree up to NumPy's float64
+kernels (a few ulp, see API.md section 3.4).  Argument checking and shapes follow
 ``sampling.py``.  The rejection samplers with loops (gamma, poisson, binomial,
 ...) live in ``gamma.py`` and ``discrete.py``.
 
@@ -28,7 +32,9 @@ from pyjax._src.core.avals import get_aval
 from pyjax._src.random import prng
 from pyjax._src.random.sampling import (asarray, broadcast_to, canonicalize_shape,
                                         check_dtype, check_shape, const, finfo,
-                                        key_split, moveaxis, normal_, shape_of, uniform_)
+                                        divide, divide_broadcast, key_split, moveaxis,
+                                        normal_, power, shape_of, uniform_, xla_exp,
+                                        xla_log, xla_tan)
 from pyjax._src.random.threefry import UINT_DTYPES
 
 # -- randint ---------------------------------------------------------------------------------
@@ -212,7 +218,7 @@ def choice(key, a, shape: Sequence[int] = (), replace: bool = True, p=None, axis
             ind = _searchsorted_left(p_cuml, r)
         else:
             g = lax.sub(lax.neg(gumbel_(key, (n_inputs,), get_aval(p_arr).dtype, mode)),
-                        jnp.log(p_arr))
+                        xla_log(p_arr))
             ind = lax.slice_in_dim(_argsort(g), 0, n_draws)
         result = ind if not arr_shape else jnp.take(arr, ind, axis)
     out_shape = shape if not arr_shape else (*arr_shape[:axis], *shape, *arr_shape[axis + 1:])
@@ -343,9 +349,9 @@ def gumbel_(key, shape, dtype, mode=None):
         x = jnp.where(lax.ge(high, const(high, 0.5)), high,
                       lax.add(lax.add(high, lax.mul(const(low, 2.0 ** -info.nmant), low)),
                               const(high, info.tiny)))
-        return lax.neg(jnp.log(lax.neg(jnp.log1p(lax.neg(x)))))
+        return lax.neg(xla_log(lax.neg(lax.log1p(lax.neg(x)))))
     u = uniform_(key, shape, dtype, np.array(info.tiny, dtype), 1.)
-    return lax.neg(jnp.log(lax.neg(jnp.log(u))))
+    return lax.neg(xla_log(lax.neg(xla_log(u))))
 
 
 def categorical(key, logits, axis: int = -1, shape=None, replace: bool = True, mode=None,
@@ -415,7 +421,7 @@ def logistic(key, shape=(), dtype=float):
     key, shape, dt = _float_sampler_args("logistic", key, shape, dtype)
     check_shape("logistic", shape)
     x = uniform_(key, shape, dt, np.array(finfo(dt).tiny, dt), 1.)
-    return lax.sub(lax.log(x), lax.log1p(lax.neg(x)))
+    return lax.sub(xla_log(x), lax.log1p(lax.neg(x)))
 
 
 def cauchy(key, shape=(), dtype=float):
@@ -423,7 +429,7 @@ def cauchy(key, shape=(), dtype=float):
     key, shape, dt = _float_sampler_args("cauchy", key, shape, dtype)
     check_shape("cauchy", shape)
     u = uniform_(key, shape, dt, np.array(finfo(dt).eps, dt), 1.)
-    return lax.tan(lax.mul(const(u, np.pi), lax.sub(u, const(u, 0.5))))
+    return xla_tan(lax.mul(const(u, np.pi), lax.sub(u, const(u, 0.5))))
 
 
 def rademacher(key, shape=(), dtype=int):
@@ -468,8 +474,8 @@ def weibull_min(key, scale, concentration, shape=(), dtype=float):
     """Weibull samples ``(-log1p(-u)) ** (1 / concentration) * scale``."""
     key, shape, dt = _float_sampler_args("weibull_min", key, shape, dtype)
     u = uniform_(key, shape, dt, 0, 1)
-    return jnp.multiply(jnp.power(lax.neg(lax.log1p(lax.neg(u))),
-                                  jnp.divide(1.0, concentration)), scale)
+    return jnp.multiply(power(lax.neg(lax.log1p(lax.neg(u))), jnp.divide(1.0, concentration)),
+                        scale)
 
 
 def pareto(key, b, shape=None, dtype=float):
@@ -483,7 +489,7 @@ def pareto(key, b, shape=None, dtype=float):
         check_shape("pareto", shape)
     b = lax.convert_element_type(b, dt)
     e = exponential_(key, tuple(shape), dt)
-    return lax.exp(jnp.divide(e, b))
+    return xla_exp(divide(e, b))
 
 
 def rayleigh(key, scale, shape=None, dtype=float):
@@ -498,7 +504,7 @@ def rayleigh(key, scale, shape=None, dtype=float):
     shape = tuple(shape)
     u = uniform_(key, shape, dt)
     scale = broadcast_to(lax.convert_element_type(scale, dt), shape)
-    return lax.mul(scale, lax.sqrt(lax.mul(lax.log(u), const(u, -2))))
+    return lax.mul(scale, lax.sqrt(lax.mul(xla_log(u), const(u, -2))))
 
 
 def wald(key, mean, shape=None, dtype=float):
@@ -537,7 +543,7 @@ def lognormal(key, sigma=np.float32(1), shape=None, dtype=float):
     shape = tuple(shape)
     sigma = broadcast_to(sigma, shape)
     scaled = jnp.multiply(normal_(key, shape, dt), sigma)
-    return lax.exp(scaled)
+    return xla_exp(scaled)
 
 
 def triangular(key, left, mode, right, shape=None, dtype=float):
@@ -650,9 +656,9 @@ def geometric(key, p, shape=None, dtype=int):
     check_arraylike("geometric", p)
     p, = promote_dtypes_inexact(p)
     u = uniform_(key, shape, get_aval(p).dtype)
-    log_u = lax.log(u)
-    log_one_minus_p = broadcast_to(lax.log1p(lax.neg(p)), shape)
-    g = lax.add(lax.floor(lax.div(log_u, log_one_minus_p)), const(u, 1))
+    u = lax.select(lax.eq(u, const(u, 0)), lax.full_like(u, 1), u)   # as JAX: log(0) avoided
+    log_u = xla_log(u)
+    g = lax.add(lax.floor(divide_broadcast(log_u, lax.log1p(lax.neg(p)), shape)), const(u, 1))
     return lax.convert_element_type(g, dt)
 
 

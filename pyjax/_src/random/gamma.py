@@ -1,18 +1,26 @@
 """The gamma family: the ``random_gamma`` primitive and the samplers built on it.
 
-    random_gamma[log_space] : (u32[*kshape, 2], f[*kshape, *rest]) -> f[*kshape, *rest]
+    random_gamma[log_space] : (key[*kshape], f[*kshape, *rest]) -> f[*kshape, *rest]
 
 ``random_gamma_p`` draws one standard Gamma(a) variate per element of ``a``
 (Marsaglia and Tsang, "A simple method for generating gamma variables", 2000),
-as JAX does: the key operand (raw key data, one key per leading ``kshape``
-index) is split into one key per remaining element, and each element runs
-JAX's rejection loop (``_gamma_one``) with its own key.  The impl evaluates the
-loop for all elements at once with ``vmap`` (a batched ``while_loop``), which
-gives each element exactly the values of JAX's sequential ``lax.map``.
+as JAX does: the key operand (typed keys; its physical rule rebinds it on the raw
+``u32[*kshape, 2]`` data, which is what the impl sees) is split into one key per
+remaining element, and each element runs JAX's rejection loop (``_gamma_one``)
+with its own key.  The impl evaluates the loop for all elements at once with
+``vmap`` (a batched ``while_loop``), which gives each element exactly the values
+of JAX's sequential ``lax.map``.
 ``a < 1`` is boosted: ``Gamma(a) = Gamma(a + 1) * U**(1/a)`` (in log space with
-``log_space=True``, for ``loggamma``).  XLA:CPU contracts ``1 + x * c`` and the
-log-space ``log d + log V + log_u * (1/a)`` into fused multiply-adds; they are
-emulated (``xla_math.fma``) so values agree with JAX.
+``log_space=True``, for ``loggamma``).  XLA:CPU contracts ``1 + x * c`` and
+``1 - 0.0331 * x**4`` into fused multiply-adds (emulated, ``xla_math.fma``; the
+log-space boost is not fused: a select separates its multiply and add), and
+``log``/``exp``/``pow`` are the XLA:CPU ports of sampling.py (NOTE[xla-twins]).
+Remaining difference from JAX on XLA:CPU: XLA rewrites ``(1/3) / sqrt(d)`` as
+``(1/3) * rsqrt(d)`` with the CPU's approximate ``rsqrt`` instruction and one or
+two Newton steps (vendor- and vector-width-specific), which pyjax does not
+reproduce; ``c`` then differs by an ulp for some ``a`` and so may a sample.  (XLA
+also reassociates ``f``'s ``(x / m) / (y / n)`` into ``(x * n) / (y * m)``; pyjax
+keeps JAX's three divisions.)
 
 Rules: abstract eval = ``a``'s aval; batching moves both batch axes to the front
 (the key batch becomes part of ``kshape``); JVP in ``a`` only, by implicit
@@ -32,11 +40,12 @@ from pyjax._src import dtypes
 from pyjax._src.core.avals import ShapedArray
 from pyjax._src.core.primitive import Primitive
 from pyjax._src.interpreters import ad, batching
-from pyjax._src.random import prng
+from pyjax._src.random import physical, prng
 from pyjax._src.random.distributions import rademacher_
 from pyjax._src.random.sampling import (broadcast_to, canonicalize_shape, check_dtype,
-                                        check_shape, const, key_split, normal_, shape_of,
-                                        uniform_)
+                                        check_shape, const, divide, divide_broadcast,
+                                        key_split, normal_, power, shape_of, uniform_,
+                                        xla_exp, xla_log, xla_pow)
 from pyjax._src.lax.xla_math import fma
 
 
@@ -57,8 +66,8 @@ def _gamma_one(key, alpha, log_space: bool):
         _, x, v, u = state
         squeeze = fma(lax.neg(squeeze_const), lax.mul(x, x), one)
         log_bound = lax.add(lax.mul(x, one_over_two),
-                            lax.mul(d, lax.add(lax.sub(one, v), lax.log(v))))
-        return lax.bitwise_and(lax.ge(u, squeeze), lax.ge(lax.log(u), log_bound))
+                            lax.mul(d, lax.add(lax.sub(one, v), xla_log(v))))
+        return lax.bitwise_and(lax.ge(u, squeeze), lax.ge(xla_log(u), log_bound))
 
     def next_xv(state):
         k = state[0]
@@ -79,11 +88,11 @@ def _gamma_one(key, alpha, log_space: bool):
         log_samples = lax.neg(_exponential(subkey, (), dtype))
         inv_alpha = lax.div(one, alpha_orig)
         no_boost = lax.bitwise_or(boost_mask, lax.eq(log_samples, zero))
-        log_dv = lax.add(lax.log(d), lax.log(v))
-        boosted = fma(log_samples, inv_alpha, log_dv)
-        return lax.select(no_boost, log_dv, boosted)
+        # the select sits between the multiply and the add, so XLA does not fuse them
+        log_boost = lax.select(no_boost, zero, lax.mul(log_samples, inv_alpha))
+        return lax.add(lax.add(xla_log(d), xla_log(v)), log_boost)
     samples = lax.sub(one, uniform_(subkey, (), dtype))
-    boost = lax.select(boost_mask, one, lax.pow(samples, lax.div(one, alpha_orig)))
+    boost = lax.select(boost_mask, one, xla_pow(samples, lax.div(one, alpha_orig)))
     return lax.mul(lax.mul(d, v), boost)
 
 
@@ -107,18 +116,28 @@ def _gamma_impl(key_data, a, *, log_space):
 
 
 def _gamma_one_raw(key_data, alpha, *, impl, log_space):
-    return _gamma_one(prng.PRNGKeyArray(impl, key_data), alpha, log_space)
+    return _gamma_one(prng.random_wrap(key_data, impl), alpha, log_space)
 
 
 def _gamma_abstract_eval(key_aval, a_aval, *, log_space):
     del log_space  # unused
-    if key_aval.dtype != np.uint32 or tuple(key_aval.shape[-1:]) != (2,):
-        raise TypeError(f"random_gamma requires raw uint32[..., 2] key data, got "
+    if isinstance(key_aval.dtype, prng.KeyTy):
+        kshape = key_aval.shape
+    elif key_aval.dtype == np.uint32 and tuple(key_aval.shape[-1:]) == (2,):
+        kshape = key_aval.shape[:-1]  # the physical form (see _gamma_physical)
+    else:
+        raise TypeError(f"random_gamma requires a key array operand, got "
                         f"{key_aval.str_short()}")
-    if tuple(a_aval.shape[:len(key_aval.shape) - 1]) != tuple(key_aval.shape[:-1]):
-        raise TypeError(f"random_gamma: key shape {key_aval.shape[:-1]} must be a prefix of "
+    if tuple(a_aval.shape[:len(kshape)]) != tuple(kshape):
+        raise TypeError(f"random_gamma: key shape {kshape} must be a prefix of "
                         f"the shape of a {a_aval.shape}")
     return ShapedArray(a_aval.shape, a_aval.dtype, a_aval.weak_type)
+
+
+def _gamma_physical(avals_in, avals_out, key_data, a, *, log_space):
+    """On the key data: the impl runs on raw ``u32[*kshape, 2]`` keys."""
+    del avals_in, avals_out  # unused
+    return [random_gamma_p.bind(key_data, a, log_space=log_space)]
 
 
 def _gamma_grad(sample, a, *, log_space):
@@ -148,6 +167,7 @@ ad.defjvp2(random_gamma_p, None,
            lambda t, ans, key, a, *, log_space: lax.mul(t, _gamma_grad(ans, a,
                                                                        log_space=log_space)))
 batching.primitive_batchers[random_gamma_p] = _gamma_batch_rule
+physical.physical_rules[random_gamma_p] = _gamma_physical
 
 
 # -- samplers ----------------------------------------------------------------------------------
@@ -161,7 +181,7 @@ def _gamma(key, a, shape, dtype, log_space=False):
     a = lax.convert_element_type(a, dtype)
     if shape_of(a) != shape:
         a = broadcast_to(a, shape)
-    return random_gamma_p.bind(key._base_array, a, log_space=log_space)
+    return random_gamma_p.bind(key, a, log_space=log_space)
 
 
 def gamma(key, a, shape=None, dtype=float):
@@ -207,8 +227,8 @@ def beta(key, a, b, shape=None, dtype=float):
     log_gamma_a = _gamma(key_a, a, shape, dt, log_space=True)
     log_gamma_b = _gamma(key_b, b, shape, dt, log_space=True)
     log_max = lax.max(log_gamma_a, log_gamma_b)
-    gamma_a_scaled = lax.exp(lax.sub(log_gamma_a, log_max))
-    gamma_b_scaled = lax.exp(lax.sub(log_gamma_b, log_max))
+    gamma_a_scaled = xla_exp(lax.sub(log_gamma_a, log_max))
+    gamma_b_scaled = xla_exp(lax.sub(log_gamma_b, log_max))
     return lax.div(gamma_a_scaled, lax.add(gamma_a_scaled, gamma_b_scaled))
 
 
@@ -228,8 +248,8 @@ def dirichlet(key, alpha, shape=None, dtype=float):
     alpha = lax.convert_element_type(alpha, dt)
     log_gamma = _gamma(key, alpha, tuple(shape) + np.shape(alpha)[-1:], dt, log_space=True)
     x_max = jnp.max(log_gamma, -1, keepdims=True)
-    unnormalized = lax.exp(lax.sub(log_gamma, lax.stop_gradient(x_max)))
-    return lax.div(unnormalized, jnp.sum(unnormalized, -1, keepdims=True))
+    unnormalized = xla_exp(lax.sub(log_gamma, lax.stop_gradient(x_max)))
+    return divide(unnormalized, jnp.sum(unnormalized, -1, keepdims=True))
 
 
 def chisquare(key, df, shape=None, dtype=float):
@@ -249,7 +269,7 @@ def _chisquare(key, df, shape, dtype):
     df = lax.convert_element_type(df, dtype)
     two = const(df, 2)
     log_g = _gamma(key, lax.div(df, two), tuple(shape), dtype, log_space=True)
-    return lax.mul(lax.exp(log_g), two)
+    return lax.mul(xla_exp(log_g), two)
 
 
 def f(key, dfnum, dfden, shape=None, dtype=float):
@@ -266,8 +286,8 @@ def f(key, dfnum, dfden, shape=None, dtype=float):
     key_dfd, key_dfn = key_split(key)
     chi2_dfn = _chisquare(key_dfn, dfnum, shape, dt)
     chi2_dfd = _chisquare(key_dfd, dfden, shape, dt)
-    num = lax.div(chi2_dfn, broadcast_to(dfnum, shape))
-    den = lax.div(chi2_dfd, broadcast_to(dfden, shape))
+    num = divide_broadcast(chi2_dfn, dfnum, shape)
+    den = divide_broadcast(chi2_dfd, dfden, shape)
     return lax.div(num, den)
 
 
@@ -295,7 +315,7 @@ def generalized_normal(key, p: float, shape=(), dtype=float):
     k1, k2 = key_split(key)
     g = _gamma(k1, jnp.divide(1, p), shape, dt)
     r = rademacher_(k2, shape, dt)
-    return jnp.multiply(r, jnp.power(g, jnp.divide(1, p)))
+    return jnp.multiply(r, power(g, jnp.divide(1, p)))
 
 
 def ball(key, d: int, p: float = 2, shape=(), dtype=float):
@@ -310,8 +330,8 @@ def ball(key, d: int, p: float = 2, shape=(), dtype=float):
     k1, k2 = key_split(key)
     g = generalized_normal(k1, p, (*shape, d), dt)
     e = _exponential(k2, shape, dt)
-    norm = jnp.power(jnp.add(jnp.sum(jnp.power(jnp.abs(g), p), axis=-1), e), jnp.divide(1, p))
-    return jnp.divide(g, lax.expand_dims(norm, (len(shape),)))
+    norm = power(jnp.add(jnp.sum(power(jnp.abs(g), p), axis=-1), e), jnp.divide(1, p))
+    return divide(g, lax.expand_dims(norm, (len(shape),)))
 
 
 def _exponential(key, shape, dtype):

@@ -12,10 +12,17 @@ minval``, which XLA:CPU rounds once (a fused multiply-add).  When the scale is a
 concrete power of two (the default ``[0, 1)``, ``normal``'s ``(-1, 1)``) the
 product is exact and plain ops round the same way; otherwise ``xla_math.fma``
 emulates the single rounding (see NOTE[fma-emulation]).
+
+The float samplers take ``log``, ``exp``, ``tan`` and ``pow`` from ``xla_log``,
+``xla_exp``, ``xla_tan`` and ``power`` here: primitives printing as JAX's whose
+float32 impls are NumPy ports of XLA:CPU's kernels (NOTE[xla-twins]), so that
+samples agree with JAX bit for bit; ``divide`` does a division the way XLA does
+when JAX's divisor is a broadcast (a multiplication by the reciprocal).
 """
 from __future__ import annotations
 
 import operator
+from functools import partial
 from typing import Sequence
 
 import numpy as np
@@ -23,11 +30,14 @@ import numpy as np
 import pyjax.numpy as jnp
 from pyjax import lax
 from pyjax._src import dtypes
+from pyjax._src.api import jit
 from pyjax._src.core.avals import get_aval
 from pyjax._src.core.trace import Tracer
 from pyjax._src.random import prng
 from pyjax._src.random.threefry import UINT_DTYPES
-from pyjax._src.lax.xla_math import fma, is_exact_product_scale
+from pyjax._src.lax.xla_math import (fma, is_exact_product_scale,  # noqa: F401
+                                      xla_div_by_broadcast, xla_exp, xla_log, xla_pow,
+                                      xla_tan)
 
 # -- argument checks --------------------------------------------------------------------------
 
@@ -137,7 +147,16 @@ def uniform(key, shape=(), dtype=float, minval=0., maxval=1.):
     """
     key, _ = prng.check_prng_key("uniform", key)
     dt = check_dtype("uniform", dtype)
-    return uniform_(key, canonicalize_shape(shape), dt, minval, maxval)
+    scale = _concrete_scale(minval, maxval, dt)
+    exact = scale is not None and bool(is_exact_product_scale(scale))
+    return _uniform(key, canonicalize_shape(shape), dt, minval, maxval, exact)
+
+
+@partial(jit, static_argnums=(1, 2, 5))
+def _uniform(key, shape, dtype, minval, maxval, exact_scale):
+    # jitted as in JAX (jaxprs show jit[name=_uniform]); whether the scale is an exact
+    # power of two is decided on the concrete bounds, before they become tracers here
+    return uniform_(key, shape, dtype, minval, maxval, exact_scale=exact_scale)
 
 
 def _concrete_scale(minval, maxval, dtype):
@@ -148,12 +167,18 @@ def _concrete_scale(minval, maxval, dtype):
         return np.asarray(maxval).astype(dtype) - np.asarray(minval).astype(dtype)
 
 
-def uniform_(key, shape: tuple, dtype, minval=0., maxval=1.):
-    """``uniform`` on a checked typed key, canonical shape and float dtype."""
+def uniform_(key, shape: tuple, dtype, minval=0., maxval=1., *, exact_scale=None):
+    """``uniform`` on a checked typed key, canonical shape and float dtype.
+
+    ``exact_scale`` says whether ``maxval - minval`` is a power of two (plain
+    multiply-add rounds like XLA's FMA); None: decide from concrete bounds.
+    """
     check_shape("uniform", shape)
-    scale = _concrete_scale(minval, maxval, dtype)
-    minval = lax.broadcast_to_rank(lax.convert_element_type(minval, dtype), len(shape))
-    maxval = lax.broadcast_to_rank(lax.convert_element_type(maxval, dtype), len(shape))
+    scale = _concrete_scale(minval, maxval, dtype) if exact_scale is None else None
+    minval = lax.convert_element_type(minval, dtype)
+    maxval = lax.convert_element_type(maxval, dtype)
+    minval = lax.broadcast_to_rank(minval, len(shape))
+    maxval = lax.broadcast_to_rank(maxval, len(shape))
     info = finfo(dtype)
     nbits, nmant = info.bits, info.nmant
     if nbits not in (16, 32, 64):
@@ -168,7 +193,7 @@ def uniform_(key, shape: tuple, dtype, minval=0., maxval=1.):
         lax.shift_right_logical(raw, np.array(rng_bits - nmant, uint_dtype)), one_bits)
     floats = lax.sub(lax.bitcast_convert_type(float_bits, dtype), np.array(1.0, dtype))
     span = lax.sub(maxval, minval)
-    if scale is not None and is_exact_product_scale(scale):
+    if exact_scale or (scale is not None and is_exact_product_scale(scale)):
         scaled = lax.add(lax.mul(floats, span), minval)
     else:
         scaled = fma(floats, span, minval)
@@ -238,6 +263,46 @@ def isnan(x):
 
 def asarray(x):
     return jnp.asarray(x)
+
+
+def divide(x, y):
+    """``jnp.divide(x, y)``, rounded as XLA does where ``y`` is broadcast against ``x``.
+
+    XLA rewrites a division by a broadcast (a scalar, or size-1 axes such as a
+    ``keepdims`` sum) as a multiplication by the broadcast reciprocal
+    (``xla_div_by_broadcast``); operands of the full shape divide normally.
+    """
+    from pyjax._src.numpy.util import promote_dtypes_inexact, promote_shapes
+    x, y = promote_shapes("divide", *promote_dtypes_inexact(jnp.asarray(x), jnp.asarray(y)))
+    if shape_of(y) == tuple(np.broadcast_shapes(shape_of(x), shape_of(y))):
+        return lax.div(x, y)
+    return xla_div_by_broadcast(x, y)
+
+
+def divide_broadcast(x, y, shape):
+    """``lax.div(x, broadcast_to(y, shape))`` (JAX's explicit broadcast), rounded as XLA.
+
+    ``y`` is a broadcast unless it already has ``shape``; see ``divide``.
+    """
+    if shape_of(y) == tuple(shape):
+        return lax.div(x, y)
+    return xla_div_by_broadcast(x, broadcast_to(y, shape))
+
+
+def power(x, y):
+    """``jnp.power(x, y)`` whose float ``pow`` is ``xla_pow`` (NOTE[xla-twins]).
+
+    A concrete integer exponent keeps jnp's ``integer_pow`` (as JAX's ``**`` does);
+    otherwise the operands are promoted as jnp promotes them.
+    """
+    if isinstance(y, (int, np.integer)) and not isinstance(y, (bool, np.bool_)):
+        return jnp.power(x, y)
+    from pyjax._src.numpy.util import promote_dtypes_numeric, promote_shapes
+    x, y = promote_shapes("power", jnp.asarray(x), jnp.asarray(y))
+    x, y = promote_dtypes_numeric(x, y)
+    if not dtypes.issubdtype(get_aval(x).dtype, np.floating):
+        return jnp.power(x, y)
+    return xla_pow(x, y)
 
 
 __all__ = ["bits", "uniform", "normal"]
