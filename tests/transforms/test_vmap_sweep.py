@@ -29,6 +29,11 @@ TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Checked elsewhere: the collectives in test_collectives.py (they need a named axis).
 COLLECTIVES = {"psum", "pmax", "pmin", "ppermute", "all_gather", "all_to_all", "axis_index",
                "ragged_all_to_all"}
+# JAX 0.10.2 registers no batching rule for these (vmap of them raises there too).
+JAX_HAS_NO_BATCHING = {"rng_uniform"}
+# Never an equation in a jaxpr (lifting a value into the trace records nothing); its
+# vmap is checked in tests/lax/test_misc_ops.py.
+NEVER_STAGED = {"stage"}
 
 
 def _load_records() -> list:
@@ -185,6 +190,9 @@ def _hand_written_primitives() -> set:
 
 @pytest.mark.parametrize("prim", LAX_PRIMITIVES, ids=lambda p: p.name)
 def test_every_lax_primitive_has_a_batching_rule(prim):
+    if prim.name in JAX_HAS_NO_BATCHING:
+        assert prim not in batching.primitive_batchers, f"{prim.name} batches now"
+        return
     assert prim in batching.primitive_batchers, f"no batching rule for {prim.name}"
 
 
@@ -194,6 +202,7 @@ def test_vmap_op_record_sweep(name):
 
 
 def test_every_lax_primitive_is_vmap_checked():
-    covered = set(RECORD_FOR) | _hand_written_primitives() | COLLECTIVES
+    covered = set(RECORD_FOR) | _hand_written_primitives() | COLLECTIVES | \
+        JAX_HAS_NO_BATCHING | NEVER_STAGED
     missing = sorted(p.name for p in LAX_PRIMITIVES if p.name not in covered)
     assert not missing, f"lax primitives without any vmap check (add an OpRecord): {missing}"

@@ -395,6 +395,12 @@ def batch_flat(fun: Callable, axis_data: AxisData, args: Sequence, in_dims: Sequ
     outputs are moved (or broadcast) to those axes; otherwise their batch axes
     are returned as found.
     """
+    for a, d in zip(args, in_dims):
+        if d is not not_mapped and getattr(type(a), "is_mutable_ref", False):
+            raise NotImplementedError(
+                "vmap over a mutable array reference (a Ref argument with a mapped axis) is "
+                "not supported by pyjax; map over its value (ref[...]) or pass the Ref with "
+                "in_axes=None")
     trace = BatchTrace(current_trace(), axis_data)
     in_tracers = [trace.make_tracer(a, d) for a, d in zip(args, in_dims, strict=True)]
     if axis_data.name is None:

@@ -6,6 +6,9 @@ FAMILY_MODULES = [
     "pyjax._src.lax.elementwise",
     "pyjax._src.lax.structural",
     "pyjax._src.lax.reductions",
+    "pyjax._src.lax.sharding_ops",
+    "pyjax._src.lax.rng_ops",
+    "pyjax._src.lax.misc_ops",
 ]
 
 # families being written by other developers; imported when present

@@ -38,7 +38,8 @@ import numpy as np
 
 from pyjax._src import dtypes
 from pyjax._src.backend.dispatch import install_eager_checks
-from pyjax._src.core.avals import get_aval
+from pyjax._src.config import config
+from pyjax._src.core.avals import ShapedArray, get_aval
 from pyjax._src.core.jaxpr import ClosedJaxpr, jaxpr_as_fun
 from pyjax._src.core.trace import Tracer, eval_trace, set_current_trace
 from pyjax._src.interpreters import ad, batching
@@ -203,8 +204,28 @@ def reduce_sum(operand, axes: Sequence[int], *, out_sharding=None):
     return reduce_sum_p.bind(operand, axes=_canonical_axes(axes), out_sharding=out_sharding)
 
 
+_HALF_FLOATS = (np.dtype(np.float16), np.dtype(dtypes.bfloat16))
+
+
+def _check_f16_reduction(dtype, shape, axes, short_name: str) -> None:
+    """``jax_allow_f16_reductions=False``: no reduce_sum of f16/bf16 over a dim > 1."""
+    if dtype in _HALF_FLOATS and not config.jax_allow_f16_reductions and \
+            not all(shape[d] == 1 for d in axes):
+        raise ValueError(f"reduce_sum on operand {short_name} is not allowed when "
+                         f"jax_allow_f16_reductions=False.")
+
+
+def _reduce_sum_dtype_rule(operand, *, axes, **params):
+    dtype = _reduce_number_dtype_rule("reduce_sum", operand)
+    _check_f16_reduction(operand.dtype, operand.shape, axes, operand.str_short(True))
+    return dtype
+
+
 def _reduce_sum_impl(operand, *, axes, out_sharding):
     del out_sharding  # unused
+    if operand.dtype in _HALF_FLOATS:  # eager checks are cached per signature, not per flag
+        _check_f16_reduction(operand.dtype, operand.shape, axes,
+                             ShapedArray(operand.shape, operand.dtype).str_short(True))
     return np.asarray(np.sum(operand, axis=axes, dtype=operand.dtype))
 
 
@@ -218,9 +239,7 @@ def _reduce_sum_transpose(ct, operand, *, axes, out_sharding):
     return [broadcast_in_dim(ct, shape, kept)]
 
 
-reduce_sum_p = standard_primitive(_reduce_op_shape_rule,
-                                  functools.partial(_reduce_number_dtype_rule, "reduce_sum"),
-                                  "reduce_sum")
+reduce_sum_p = standard_primitive(_reduce_op_shape_rule, _reduce_sum_dtype_rule, "reduce_sum")
 reduce_sum_p.def_impl(_reduce_sum_impl)
 check_eagerly(reduce_sum_p)
 ad.deflinear2(reduce_sum_p, _reduce_sum_transpose)

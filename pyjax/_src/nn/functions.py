@@ -23,6 +23,7 @@ import pyjax.numpy as jnp
 from pyjax import lax
 from pyjax._src import dtypes
 from pyjax._src.api import jit
+from pyjax._src.config import config
 from pyjax._src.numpy.util import (canonicalize_axes, check_arraylike, concrete_or_error,
                                    promote_args_inexact)
 
@@ -137,6 +138,9 @@ def softmax(x, axis=-1, where=None):
     """
     check_arraylike("softmax", x)
     x = jnp.asarray(x)
+    if config.jax_softmax_custom_jvp:
+        from pyjax._src.nn.softmax_custom import softmax_custom_jvp
+        return softmax_custom_jvp(x, axis, where, -np.inf)
     x_max = jnp.max(x, axis, where=where, initial=-jnp.inf, keepdims=True)
     x_safe = x if where is None else jnp.where(where, x, -jnp.inf)
     unnormalized = jnp.exp(x_safe - lax.stop_gradient(x_max))
