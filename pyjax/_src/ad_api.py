@@ -37,8 +37,10 @@ from pyjax._src.core.trace import current_trace
 from pyjax._src.interpreters import ad
 from pyjax._src.interpreters.ad_util import Zero, instantiate_zeros
 from pyjax._src.interpreters.batching import AxisData, batch_flat, not_mapped
-from pyjax._src.interpreters.partial_eval import dce_jaxpr, linearize_flat
+from pyjax._src.interpreters.partial_eval import (Deferred, dce_jaxpr, force, force_all,
+                                                   linearize_flat)
 from pyjax._src.interpreters.transpose import UndefinedPrimal, backward_pass
+from pyjax._src.mutable_refs import VJP
 from pyjax._src.tree_util import (Partial, tree_flatten, tree_map, tree_unflatten,
                                   treedef_is_leaf)
 
@@ -74,7 +76,7 @@ def _strip_aux(aux, trace):
     """``aux`` is returned undifferentiated: unwrap the tracers of this transformation's trace."""
     def strip(x):
         while isinstance(x, ad.JVPTracer) and x._trace is trace:
-            x = x.primal
+            x = force(x.primal)  # a primal an eager grad deferred is needed now
         return x
     return tree_map(strip, aux)
 
@@ -272,7 +274,7 @@ def vjp(fun: Callable, *primals, has_aux: bool = False, reduce_axes=()):
     primals_out, jaxpr, consts = linearize_flat(flat_f, primals_flat)
     pullback = _VJPPullback(jaxpr, len(consts), in_tree, [get_aval(p) for p in primals_flat],
                             out_tree(), [get_aval(p) for p in primals_out], fun_name(fun))
-    f_vjp = Partial(pullback, *consts)
+    f_vjp = VJP(pullback, *consts)  # a Partial with ``with_refs`` (mutable_refs.py)
     out = tree_unflatten(out_tree(), primals_out)
     if has_aux:
         return out, f_vjp, aux()[0]
@@ -287,7 +289,8 @@ def _check_input_dtype_revderiv(name: str, holomorphic: bool, allow_int: bool, a
     if holomorphic and not dtypes.issubdtype(dtype, np.complexfloating):
         raise TypeError(f"{name} with holomorphic=True requires inputs with complex dtype, "
                         f"but got {dtype.name}.")
-    if dtypes.issubdtype(dtype, np.integer) or dtypes.issubdtype(dtype, np.bool_):
+    if dtypes.issubdtype(dtype, np.integer) or dtypes.issubdtype(dtype, np.bool_) or \
+            dtypes.issubdtype(dtype, dtypes.extended):  # typed PRNG keys: float0, as ints
         if not allow_int:
             raise TypeError(f"{name} requires real- or complex-valued inputs (input dtype that "
                             f"is a sub-dtype of np.inexact), but got {dtype.name}. If you want "
@@ -320,7 +323,7 @@ def _check_output_dtype_revderiv(name: str, holomorphic: bool, aval):
 def _grad_output_aval(out_flat, out_tree):
     """The aval of a grad'ed function's output, which must be one scalar array."""
     if not treedef_is_leaf(out_tree):
-        out = tree_unflatten(out_tree, out_flat)
+        out = tree_unflatten(out_tree, force_all(out_flat))
         raise TypeError(f"Gradient only defined for scalar-output functions. Output was {out}.")
     aval = get_aval(out_flat[0])
     if aval.shape != ():
@@ -372,7 +375,7 @@ def _dyn_fun(fun, args, kwargs, nums, dyn_tree):
 
 
 def _value_and_grad_impl(fun, argnums_of, argnums, has_aux, holomorphic, allow_int,
-                         args, kwargs):
+                         args, kwargs, need_value: bool = True):
     nums = argnums_of(len(args))
     dyn_flat, dyn_tree = tree_flatten(tuple(args[i] for i in nums))
     in_avals = [get_aval(x) for x in dyn_flat]
@@ -380,16 +383,34 @@ def _value_and_grad_impl(fun, argnums_of, argnums, has_aux, holomorphic, allow_i
         _check_input_dtype_revderiv("grad", holomorphic, allow_int, aval)
     f = _dyn_fun(fun, args, kwargs, nums, dyn_tree)
     out_tree_of = _OutStore(has_aux)
-    primals_out, jaxpr, consts = linearize_flat(out_tree_of.wrap(f), dyn_flat)
+    # Eagerly, known values may be deferred (NOTE[deferred-known-values] in partial_eval):
+    # grad never computes the value it does not return, and a repeated structure computes
+    # the residuals within its compiled backward pass (compiled_backward.py).
+    from pyjax._src import compiled_backward  # lazy: it sits above the backend
+    tier = compiled_backward.enabled() and \
+        all(dtypes.issubdtype(a.dtype, np.inexact) for a in in_avals)
+    primals_out, jaxpr, consts = linearize_flat(out_tree_of.wrap(f), dyn_flat,
+                                                defer_known=tier)
     out_aval = _grad_output_aval(primals_out, out_tree_of.tree)
     _check_output_dtype_revderiv("grad", holomorphic, out_aval)
     ct = _one_like(out_aval)
-    undefined = [UndefinedPrimal(a.to_tangent_aval()) for a in in_avals]
-    cts_in = backward_pass(jaxpr, consts, undefined, [ct])
+    # a deferred value is computed by the compiled call too; a concrete one is returned as is
+    wanted = [p for p in primals_out[:1] if need_value and type(p) is Deferred]
+    compiled = compiled_backward.backward(jaxpr, consts, [ct], wanted) if tier else None
+    if compiled is None:
+        undefined = [UndefinedPrimal(a.to_tangent_aval()) for a in in_avals]
+        residuals = force_all(consts)
+        consts.clear()  # drop the Deferred wrappers: each residual is held once...
+        # ...and handed over to be freed after its last use
+        cts_in = backward_pass(jaxpr, residuals, undefined, [ct], free_consts=True)
+        ans = force(primals_out[0]) if need_value else None
+    else:
+        cts_in, values = compiled
+        ans = values[0] if wanted else primals_out[0]
+    del consts
     g = [_as_gradient(instantiate_zeros(c), a) for c, a in zip(cts_in, in_avals)]
     g = tree_unflatten(dyn_tree, g)
     g = g[0] if isinstance(argnums, int) else g
-    ans = primals_out[0]
     return ((ans, out_tree_of.aux), g) if has_aux else (ans, g)
 
 
@@ -479,7 +500,7 @@ def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
     @wraps(fun)
     def grad_f(*args, **kwargs):
         out, g = _value_and_grad_impl(fun, argnums_of, argnums, has_aux, holomorphic,
-                                      allow_int, args, kwargs)
+                                      allow_int, args, kwargs, need_value=False)
         return (g, out[1]) if has_aux else g
     return grad_f
 

@@ -37,7 +37,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from pyjax._src import dtypes
+from pyjax._src import dtypes, mutable_refs
 from pyjax._src.api_util import check_callable, fun_location, fun_name
 from pyjax._src.backend.array import CPU_DEVICE, ArrayImpl
 from pyjax._src.config import config
@@ -60,7 +60,8 @@ class ShapeDtypeStruct:
 
     def __init__(self, shape, dtype, *, sharding=None, weak_type: bool = False):
         self.shape = tuple(int(d) for d in shape)
-        self.dtype = np.dtype(dtype) if not isinstance(dtype, np.dtype) else dtype
+        self.dtype = dtype if isinstance(dtype, (np.dtype, dtypes.ExtendedDType)) \
+            else np.dtype(dtype)
         self.sharding = sharding
         self.weak_type = weak_type
 
@@ -74,7 +75,9 @@ class ShapeDtypeStruct:
 
     @property
     def aval(self):
-        return ShapedArray(self.shape, dtypes.canonicalize_dtype(self.dtype), self.weak_type)
+        return ShapedArray(self.shape, dtypes.canonicalize_dtype(self.dtype,
+                                                                 allow_extended_dtype=True),
+                           self.weak_type)
 
     def __repr__(self):
         weak = ", weak_type=True" if self.weak_type else ""
@@ -127,6 +130,7 @@ def _check_outputs(fun, transform: str, outs_flat, out_paths):
     for i, o in enumerate(outs_flat):
         if isinstance(o, (Tracer, ArrayImpl)):
             continue
+        mutable_refs.check_not_ref_output(f"{fun_name(fun)} {fun_location(fun)}", transform, o)
         try:
             get_aval(o)
         except TypeError:
@@ -430,7 +434,12 @@ class JitWrapped:
     def _call_general(self, args, kwargs):
         if config.jax_disable_jit:
             return self._fun(*args, **kwargs)
+        if mutable_refs.any_refs(args, kwargs):  # see NOTE[ref-discharge]
+            return mutable_refs.jit_call_with_refs(self, args, kwargs)
         entry, flat_args = self._entry_for(args, kwargs)
+        if config.jax_no_execution and trace_state.trace is eval_trace:
+            raise RuntimeError(f"JAX tried to execute function jit({self._name}), but the "
+                               f"no_execution config option is set")
         fast_key = self._fast_key(args) if self._simple and not kwargs else None
         trace = trace_state.trace
         if trace is eval_trace and not entry.hoisted:
@@ -512,7 +521,9 @@ class JitWrapped:
         if config.jax_log_compiles:
             logger.warning("Finished tracing + transforming %s for pjit; compiling with "
                            "avals %s", self._name, [a.str_short() for a in avals])
+        _check_jit_boundary(avals, "argument")
         jaxpr, consts = trace_to_jaxpr(flat_f, list(avals), _debug_info(fun, "jit"), paths)
+        _check_jit_boundary(jaxpr.out_avals, "result")
         closed, hoisted = closed_jaxpr_hoisting_consts(jaxpr, consts)
         donated = self._donated_leaves(args, dyn_args, dyn_kwargs, static_nums)
         if donated is not None:
@@ -563,6 +574,15 @@ class JitWrapped:
 
     def __repr__(self):
         return f"<PjitFunction of {self._fun!r}>"
+
+
+def _check_jit_boundary(avals, what: str) -> None:
+    """Types pyjax cannot pass into or out of compiled code (tokens) raise here."""
+    for a in avals:
+        if type(a) is not ShapedArray:
+            reason = getattr(a, "jit_boundary_error", None)
+            if reason:
+                raise NotImplementedError(f"jit: a {a.str_short()} {what}: {reason}")
 
 
 def _warn_unusable_donations(closed: ClosedJaxpr, donated: Sequence[bool]):
@@ -648,6 +668,8 @@ def clear_caches():
         cache.clear()
     from pyjax._src.backend.compiler import clear_compile_cache
     clear_compile_cache()
+    from pyjax._src import compiled_backward  # eager grad's compiled backward passes
+    compiled_backward.clear()
 
 
 # -- disable_jit, compile-time evaluation, names ------------------------------------------
@@ -762,16 +784,9 @@ def block_until_ready(x):
 
 
 def device_put(x, device=None, *, src=None, donate=False, may_alias=None):
-    """Put every leaf of ``x`` on the (one) device, as a pyjax Array."""
-    del device, src, donate, may_alias  # unused
-    from pyjax._src.backend.dispatch import to_numpy
-
-    def put(a):
-        if isinstance(a, (ArrayImpl, Tracer)):
-            return a
-        v, w = to_numpy(a)
-        return ArrayImpl(np.array(v, copy=True) if isinstance(a, np.ndarray) else v, w)
-    return tree_map(put, x)
+    """Put every leaf of ``x`` on a device or sharding (see ``sharding_api.device_put``)."""
+    from pyjax._src.sharding_api import device_put as _device_put  # lazy: sits above api
+    return _device_put(x, device, src=src, donate=donate, may_alias=may_alias)
 
 
 def device_get(x):

@@ -15,7 +15,12 @@
   5. ``cse``: an equation identical to an earlier one (primitive, operands,
      params) reuses its result (effectful equations never merge);
   6. ``forward_broadcasts``: a ``broadcast_in_dim`` feeding NumPy ufuncs is
-     dropped where NumPy's own broadcasting gives the same result.
+     dropped where NumPy's own broadcasting gives the same result;
+  7. ``simplify_arithmetic``: exact algebraic rewrites (multiplication by one,
+     negations pushed into a ``sub`` or cancelled, ``x + x``; NOTE[exact-rewrites]),
+     then CSE again (it treats the operands of commutative primitives as unordered);
+  8. ``sink_equations``: pure equations move down to their first use when that
+     shortens buffer lifetimes (reverse mode's residuals).
 
 Each pass is the usual loop over equations with a ``_Renamer`` substitution.
 
@@ -336,8 +341,32 @@ def _operand_key(x):
     return x
 
 
+# Operand order does not change these results, bit for bit (IEEE sums and products
+# commute; max/min are left out: NumPy's sign of a zero result depends on the order).
+_COMMUTATIVE = frozenset({"mul", "add", "add_any", "and", "or", "xor", "eq", "ne"})
+
+
+def _operand_order(k) -> tuple:
+    # any fixed order will do (equal operand pairs must come out equal): a literal's key
+    # hashes by value; a hash collision only costs a missed merge
+    return (0, id(k)) if type(k) is Var else (1, hash(k))
+
+
+def _operands_key(eqn: JaxprEqn) -> tuple:
+    keys = tuple(_operand_key(x) for x in eqn.invars)
+    if len(keys) == 2 and eqn.primitive.name in _COMMUTATIVE and not eqn.params and \
+            _operand_order(keys[1]) < _operand_order(keys[0]):
+        return (keys[1], keys[0])  # mul(a, b) and mul(b, a) merge
+    return keys
+
+
 def cse(jaxpr: Jaxpr) -> Jaxpr:
-    """Reuse the result of an identical earlier equation (effect-free equations only)."""
+    """Reuse the result of an identical earlier equation (effect-free equations only).
+
+    Operands of commutative primitives are compared as an unordered pair:
+    reverse mode produces both ``mul(ct, y)`` and ``mul(y, ct)`` (``mul``'s two
+    transpose rules), which then cost a single pass.
+    """
     seen: dict = {}
     sub = _Renamer()
     eqns = []
@@ -345,7 +374,7 @@ def cse(jaxpr: Jaxpr) -> Jaxpr:
         eqn = eqn.replace(invars=[sub(x) for x in eqn.invars])
         pkey = None if eqn_has_effects(eqn) else _params_key(eqn.params)
         if pkey is not None:
-            key = (eqn.primitive, tuple(_operand_key(x) for x in eqn.invars), pkey)
+            key = (eqn.primitive, _operands_key(eqn), pkey)
             try:
                 prev = seen.get(key)
             except TypeError:  # an unhashable literal value
@@ -411,6 +440,282 @@ def forward_broadcasts(jaxpr: Jaxpr) -> Jaxpr:
     return jaxpr.replace(eqns=eqns)
 
 
+# -- pass 7: arithmetic simplification ------------------------------------------------------------
+# NOTE[exact-rewrites]: every rewrite here gives bit-identical results (sign of zero included)
+# to running the equations as written, so jit stays equal to eager:
+#   mul(x, 1) -> x            (not complex: NumPy's complex product turns inf * 1 into nan)
+#   div(x, 1) -> x
+#   mul(x, -1) -> neg(x)      (not complex)
+#   neg(neg(x)) -> x
+#   mul(neg(x), y) -> neg(mul(x, y))  and the same for div (real floats; for integers only
+#                              mul: truncating division of INT_MIN by -1 wraps), pushing
+#                              a negation towards a consumer that can absorb it:
+#   add(x, neg(y)) -> sub(x, y),  add(neg(x), y) -> sub(y, x),  sub(x, neg(y)) -> add(x, y)
+#   add(x, x) -> mul(x, 2)    (not complex; reads one operand instead of two)
+#   integer_pow(x, -n) -> div(1, integer_pow(x, n))   (inexact x: what the impl computes)
+# Not rewritten, because the sign of a zero result would change: x + 0, neg(x) + neg(y),
+# neg(x) - y, reduce_sum(neg(x)), and the complex cases above.
+# A negation is only pushed when the neg's result has no other use (it then dies), so no
+# rewrite ever adds a pass over memory.  Reverse mode is where these shapes come from: the
+# cotangent seed of reduce_sum is a broadcast 1.0, and the JVP rules of cos and of div
+# (JAX's, which must print as JAX's) negate tangents that are multiplied further down.
+
+
+def _splat_value(x, producers: dict, consts: dict):
+    """The one value every element of ``x`` has, when it is known at compile time, or None."""
+    for _ in range(8):  # through a few broadcasts of broadcasts
+        if type(x) is Literal:
+            val = np.asarray(x.val)
+            return val.item() if val.size == 1 else None
+        c = consts.get(x)
+        if c is not None:
+            c = np.asarray(c)
+            # a folded broadcast is a zero-stride view; other constants are not scanned
+            return c.flat[0] if c.size >= 1 and not any(c.strides) else None
+        prod = producers.get(x)
+        if prod is None or prod.primitive.name != "broadcast_in_dim":
+            return None
+        x = prod.invars[0]
+    return None
+
+
+def _same_type(x, v) -> bool:
+    return x.aval.shape == v.aval.shape and x.aval.dtype == v.aval.dtype
+
+
+def _use_counts(jaxpr: Jaxpr) -> dict:
+    uses: dict = {}
+    for eqn in jaxpr.eqns:
+        for x in eqn.invars:
+            if _is_var(x):
+                uses[x] = uses.get(x, 0) + 1
+    for v in jaxpr.outvars:
+        if _is_var(v):
+            uses[v] = uses.get(v, 0) + 1
+    return uses
+
+
+class _Arith:
+    """State of one ``simplify_arithmetic`` sweep."""
+
+    def __init__(self, jaxpr: Jaxpr, consts: dict):
+        from pyjax._src.lax import elementwise as ew  # lazy: lax sits above the backend
+        self.prims = {"mul": ew.mul_p, "neg": ew.neg_p, "add": ew.add_p, "sub": ew.sub_p,
+                      "div": ew.div_p}
+        self.uses = _use_counts(jaxpr)
+        self.consts = consts
+        self.producers: dict = {}
+        self.negated: dict = {}   # v -> w for each emitted ``v = neg(w)``
+        self.sub = _Renamer()
+        self.eqns: list = []
+        self.changed = False
+
+    def emit(self, prim_name: str, invars: list, outvar, like: JaxprEqn):
+        eqn = JaxprEqn(invars, [outvar], self.prims[prim_name], {}, like.source_info)
+        self.eqns.append(eqn)
+        self.producers[outvar] = eqn
+        if prim_name == "neg":
+            self.negated[outvar] = invars[0]
+        return eqn
+
+    def forward(self, out, x):
+        self.sub.set(out, x)
+        if _is_var(x):  # over-counting is safe: it only blocks rewrites
+            self.uses[x] = self.uses.get(x, 0) + self.uses.get(out, 0)
+        self.changed = True
+
+    def absorbable(self, x, eqn: JaxprEqn) -> bool:
+        """``x = neg(w)`` and every use of ``x`` is in ``eqn`` (so the neg dies)."""
+        return _is_var(x) and x in self.negated and \
+            self.uses.get(x, 0) == sum(1 for y in eqn.invars if y is x)
+
+    def splat(self, x):
+        return _splat_value(x, self.producers, self.consts)
+
+    def negative_power(self, eqn: JaxprEqn) -> bool:
+        """``integer_pow(x, -n)`` -> ``div(1, integer_pow(x, n))`` (n >= 2, inexact x).
+
+        The impl computes exactly that; as two equations both run as ufuncs
+        writing into buffers that die (reverse mode of ``div`` makes ``y**-2``).
+        """
+        y = eqn.params["y"]
+        out = eqn.outvars[0]
+        if y > -2 or out.aval.dtype.kind not in "fc":
+            return False
+        power = Var(out.aval)
+        self.eqns.append(eqn.replace(outvars=[power], params=dict(eqn.params, y=-y)))
+        self.producers[power] = self.eqns[-1]
+        self.uses[power] = 1
+        one = Literal(np.array(1, out.aval.dtype), out.aval.update(shape=(), weak_type=False))
+        div = JaxprEqn([one, power], [out], self.prims["div"], {}, eqn.source_info)
+        self.eqns.append(div)
+        self.producers[out] = div
+        self.changed = True
+        return True
+
+    def rewrite(self, eqn: JaxprEqn) -> bool:
+        """Emit a simpler equivalent of ``eqn`` (True) or nothing (False: keep it)."""
+        name = eqn.primitive.name
+        out = eqn.outvars[0]
+        kind = out.aval.dtype.kind
+        if name == "neg":
+            x = eqn.invars[0]
+            if _is_var(x) and x in self.negated:
+                self.forward(out, self.negated[x])
+                return True
+            return False
+        if name == "integer_pow":
+            return self.negative_power(eqn)
+        if len(eqn.invars) != 2:
+            return False
+        a, b = eqn.invars
+        if name in ("mul", "div") and kind in "biuf":
+            for x, c in ((a, b), (b, a)) if name == "mul" else ((a, b),):
+                one = self.splat(c)
+                if one is not None and one == 1 and _same_type(x, out):
+                    self.forward(out, x)
+                    return True
+                if one is not None and one == -1 and kind in "iuf" and _same_type(x, out):
+                    self.emit("neg", [x], out, eqn)
+                    self.changed = True
+                    return True
+        if (name == "mul" and kind in "iuf") or (name == "div" and kind == "f"):
+            flips = [self.absorbable(x, eqn) for x in (a, b)]
+            if any(flips):
+                ins = [self.negated[x] if f else x for x, f in zip((a, b), flips)]
+                if sum(flips) % 2:  # (-x) * y: one sign left to carry forward
+                    t = Var(out.aval)
+                    self.eqns.append(eqn.replace(invars=ins, outvars=[t]))
+                    self.producers[t] = self.eqns[-1]
+                    self.uses[t] = 1
+                    self.emit("neg", [t], out, eqn)
+                else:
+                    self.eqns.append(eqn.replace(invars=ins))
+                    self.producers[out] = self.eqns[-1]
+                self.changed = True
+                return True
+        if name in ("add", "add_any"):
+            if self.absorbable(b, eqn) and b is not a:
+                self.emit("sub", [a, self.negated[b]], out, eqn)
+                self.changed = True
+                return True
+            if self.absorbable(a, eqn) and b is not a:
+                self.emit("sub", [b, self.negated[a]], out, eqn)
+                self.changed = True
+                return True
+            if a is b and _is_var(a) and kind in "iuf":
+                two = Literal(np.array(2, out.aval.dtype), out.aval.update(shape=(),
+                                                                           weak_type=False))
+                self.emit("mul", [a, two], out, eqn)
+                self.changed = True
+                return True
+        if name == "sub" and self.absorbable(b, eqn) and b is not a:
+            self.emit("add", [a, self.negated[b]], out, eqn)
+            self.changed = True
+            return True
+        return False
+
+
+def simplify_arithmetic(jaxpr: Jaxpr, consts: list) -> tuple[Jaxpr, bool]:
+    """Exact algebraic simplifications (NOTE[exact-rewrites]); returns the jaxpr and whether
+    anything changed.  A second sweep (after DCE) catches negations whose other uses died."""
+    const_of = dict(zip(jaxpr.constvars, consts))
+    changed = False
+    for _ in range(2):
+        st = _Arith(jaxpr, const_of)
+        env = st.sub.env
+        for eqn in jaxpr.eqns:
+            if env and any(_is_var(x) and x in env for x in eqn.invars):
+                eqn = eqn.replace(invars=[st.sub(x) for x in eqn.invars])
+            name = eqn.primitive.name
+            if name in _ARITH_NAMES and len(eqn.outvars) == 1 and \
+                    type(eqn.outvars[0]) is not DropVar and \
+                    (not eqn.params or name == "integer_pow") and st.rewrite(eqn):
+                continue
+            st.eqns.append(eqn)
+            for v in eqn.outvars:
+                st.producers[v] = eqn
+            if name == "neg" and not eqn.params:
+                st.negated[eqn.outvars[0]] = eqn.invars[0]
+        jaxpr = jaxpr.replace(eqns=st.eqns, outvars=[st.sub(v) for v in jaxpr.outvars])
+        if not st.changed:
+            break
+        changed = True
+        jaxpr = dce(jaxpr)[0]
+    return jaxpr, changed
+
+
+_ARITH_NAMES = frozenset({"neg", "mul", "div", "add", "add_any", "sub", "integer_pow"})
+
+
+# -- pass 8: scheduling -------------------------------------------------------------------------
+
+
+def _sinkable(eqn: JaxprEqn) -> bool:
+    return len(eqn.outvars) == 1 and not eqn.primitive.multiple_results and \
+        not eqn_has_effects(eqn) and not any(True for _ in _subjaxprs(eqn.params))
+
+
+def sink_equations(jaxpr: Jaxpr) -> Jaxpr:
+    """Move pure equations down to just before their first use, when that extends the
+    life of none of their operands.
+
+    Reverse mode computes every residual in the primal part, long before the
+    backward part reads it; computed late, a residual is written into a buffer
+    that has just died (still in cache) instead of a fresh one, and fewer
+    buffers are live at once.  Only the order changes, never a value.
+    """
+    eqns = jaxpr.eqns
+    n = len(eqns)
+    first_use: dict = {}
+    last_use: dict = {}
+    producer: dict = {}
+    for i, eqn in enumerate(eqns):
+        for x in eqn.invars:
+            if _is_var(x):
+                first_use.setdefault(x, i)
+                last_use[x] = i
+        for v in eqn.outvars:
+            producer[v] = i
+    for v in jaxpr.outvars:
+        if _is_var(v):
+            first_use.setdefault(v, n)
+            last_use[v] = n
+    deferred = set()
+    for i, eqn in enumerate(eqns):
+        j = first_use.get(eqn.outvars[0], i) if eqn.outvars else i
+        if j > i + 1 and _sinkable(eqn) and all(
+                not _is_var(x) or x not in producer or last_use[x] >= j for x in eqn.invars):
+            deferred.add(i)
+    if not deferred:
+        return jaxpr
+    order: list = []
+    done: set = set()
+
+    def emit(i: int):
+        stack = [i]  # iterative: chains of deferred equations can be long
+        while stack:
+            k = stack[-1]
+            if k in done:
+                stack.pop()
+                continue
+            pending = [producer[x] for x in eqns[k].invars
+                       if _is_var(x) and producer.get(x) in deferred and producer[x] not in done]
+            if pending:
+                stack.extend(reversed(pending))
+                continue
+            stack.pop()
+            done.add(k)
+            order.append(eqns[k])
+
+    for i in range(n):
+        if i not in deferred:
+            emit(i)
+    for i in sorted(deferred):  # those only the outputs read
+        emit(i)
+    return jaxpr.replace(eqns=order)
+
+
 def _const_value(c, aval):
     """A closed-over constant as the NumPy array of its (canonical) aval's dtype."""
     if type(c) is ArrayImpl:
@@ -435,7 +740,11 @@ def optimize(closed_jaxpr: ClosedJaxpr) -> tuple[Jaxpr, list]:
     const_of = dict(zip(jaxpr.constvars, consts))
     jaxpr = cse(dce(jaxpr)[0])
     jaxpr = forward_broadcasts(jaxpr)
+    jaxpr, changed = simplify_arithmetic(jaxpr, [const_of.get(v) for v in jaxpr.constvars])
+    if changed:  # the rewrites can make equations identical (mul(x, 1) * y and x * y)
+        jaxpr = cse(jaxpr)
     jaxpr, constvars = dce(jaxpr)
+    jaxpr = sink_equations(jaxpr)
     return jaxpr, [const_of[v] for v in constvars]
 
 
@@ -467,8 +776,14 @@ def _integer_pow_ufunc(eqn):
     return None
 
 
+def _add_any_ufunc(eqn):
+    # add_any's impl is np.add except on float0 tangents (which it passes through)
+    return np.add if eqn.outvars[0].aval.dtype.kind in "biufc" else None
+
+
 _NAMED_UFUNC_RULES: dict[str, Callable] = {
     "div": _div_ufunc, "max": _max_ufunc, "min": _min_ufunc, "integer_pow": _integer_pow_ufunc,
+    "add_any": _add_any_ufunc,
 }
 
 

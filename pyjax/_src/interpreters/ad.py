@@ -96,12 +96,27 @@ class JVPTrace(Trace):
             if rule is None:
                 raise NotImplementedError(
                     f"Differentiation rule for '{primitive.name}' not implemented")
-            primal_out, tangent_out = rule(primals, tangents, **params)
+            run = getattr(self.parent, "run_jvp_rule", None)  # eager linearize defers
+            if run is None:
+                primal_out, tangent_out = rule(primals, tangents, **params)
+            else:
+                primal_out, tangent_out = run(rule, primals, tangents, params,
+                                              primitive.multiple_results)
         if primitive.multiple_results:
             return [self.make_tracer(p, t) for p, t in zip(primal_out, tangent_out, strict=True)]
         return self.make_tracer(primal_out, tangent_out)
 
+    def _concrete_primals(self, args):
+        """``args`` with computed primals: custom rules run user Python on the primals, which
+        must never see a value an eager linearize deferred (partial_eval.Deferred)."""
+        if not getattr(self.parent, "defer_known", False):
+            return args
+        from pyjax._src.interpreters.partial_eval import Deferred, force
+        return [JVPTracer(self, force(a.primal), a.tangent)
+                if type(a) is JVPTracer and type(a.primal) is Deferred else a for a in args]
+
     def process_custom_jvp_call(self, primitive, fun, jvp, args, *, symbolic_zeros):
+        args = self._concrete_primals(args)
         primals, tangents = zip(*map(self.to_primal_tangent_pair, args)) if args else ((), ())
         if all(type(t) is Zero for t in tangents):
             with set_current_trace(self.parent):
@@ -119,8 +134,8 @@ class JVPTrace(Trace):
                                 symbolic_zeros):
         # defined in custom_derivatives.py (needs the custom_lin primitive)
         from pyjax._src.custom_derivatives import custom_vjp_jvp
-        return custom_vjp_jvp(self, primitive, fun, fwd, bwd, args, out_trees=out_trees,
-                              symbolic_zeros=symbolic_zeros)
+        return custom_vjp_jvp(self, primitive, fun, fwd, bwd, self._concrete_primals(args),
+                              out_trees=out_trees, symbolic_zeros=symbolic_zeros)
 
 
 # -- rule helpers -------------------------------------------------------------------------
@@ -137,11 +152,14 @@ def defjvp(primitive, *jvp_fns: Callable | None) -> None:
     """
     def rule(primals, tangents, **params):
         primal_out = primitive.bind(*primals, **params)
-        tangent_out = Zero.from_primal_value(primal_out)
+        tangent_out = None  # the Zero is built only if no contribution comes (it costs)
         for fn, t in zip(jvp_fns, tangents, strict=True):
             if fn is not None and type(t) is not Zero:
-                tangent_out = add_tangents(tangent_out, fn(t, *primals, **params))
-        return primal_out, tangent_out
+                contribution = fn(t, *primals, **params)
+                tangent_out = contribution if tangent_out is None else \
+                    add_tangents(tangent_out, contribution)
+        return primal_out, (Zero.from_primal_value(primal_out) if tangent_out is None
+                            else tangent_out)
     primitive_jvps[primitive] = rule
 
 
@@ -149,11 +167,14 @@ def defjvp2(primitive, *jvp_fns: Callable | None) -> None:
     """Like ``defjvp`` but each rule also receives the output: ``fn(t, ans, *primals)``."""
     def rule(primals, tangents, **params):
         primal_out = primitive.bind(*primals, **params)
-        tangent_out = Zero.from_primal_value(primal_out)
+        tangent_out = None
         for fn, t in zip(jvp_fns, tangents, strict=True):
             if fn is not None and type(t) is not Zero:
-                tangent_out = add_tangents(tangent_out, fn(t, primal_out, *primals, **params))
-        return primal_out, tangent_out
+                contribution = fn(t, primal_out, *primals, **params)
+                tangent_out = contribution if tangent_out is None else \
+                    add_tangents(tangent_out, contribution)
+        return primal_out, (Zero.from_primal_value(primal_out) if tangent_out is None
+                            else tangent_out)
     primitive_jvps[primitive] = rule
 
 

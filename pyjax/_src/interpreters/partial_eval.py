@@ -21,33 +21,142 @@ from typing import Callable, Sequence
 from pyjax._src.core.avals import get_aval
 from pyjax._src.dtypes import float0
 from pyjax._src.core.jaxpr import ClosedJaxpr, Jaxpr, Literal, jaxpr_as_fun
-from pyjax._src.core.trace import Trace, current_trace, set_current_trace
+from pyjax._src.core.trace import (Trace, Tracer, current_trace, register_tracer_type,
+                                   set_current_trace)
 from pyjax._src.interpreters.staging import (DynamicJaxprTrace, DynamicJaxprTracer,
                                              trace_to_jaxpr)
 
 # primitive -> rule(trace, args, **params) -> out tracer(s) or known values
 partial_eval_rules: dict = {}
 
+# NOTE[deferred-known-values]: eager ``grad`` linearizes with ``defer_known``: a known
+# (primal or residual) value computed inside a JVP rule by one of the pure elementwise
+# primitives below is not computed at once but recorded as a ``Deferred`` (primitive,
+# operands, params; its aval from the abstract eval, so errors still surface at once).
+# It is computed ("forced") when anything needs its value: Python looking at it (bool,
+# float, np.asarray: the Tracer protocol's ``to_concrete_value``), a primitive that is
+# not deferred, a primal output whose tangent is zero (it reaches user code as a raw
+# value), ``linearize_flat``'s caller.  Deferred values that only feed the tangent
+# computation end up as residuals (constvars of the linear jaxpr) still deferred, and
+# the caller may compute them together with the backward pass
+# (``pyjax/_src/compiled_backward.py``); values nothing needs — grad's primal output —
+# are never computed.  Only pure primitives are deferred, so when a value is computed
+# cannot be observed; the staged (linear) jaxpr, and every printed jaxpr, is unchanged.
+DEFERRABLE = frozenset({
+    "neg", "add", "sub", "mul", "div", "integer_pow", "square", "sqrt", "rsqrt", "exp", "log",
+    "sin", "cos", "tanh", "logistic", "expm1", "log1p", "abs", "reduce_sum",
+    "convert_element_type", "broadcast_in_dim", "reshape",
+})
+
+
+class Deferred(Tracer):
+    """A known value not computed yet (NOTE[deferred-known-values])."""
+
+    __slots__ = ("_aval", "prim", "args", "params", "value")
+
+    def __init__(self, trace: "JaxprTrace", aval, prim, args, params):
+        self._trace = trace
+        self._aval = aval
+        self.prim, self.args, self.params = prim, args, params
+        self.value = None
+
+    @property
+    def aval(self):
+        return self._aval
+
+    def to_concrete_value(self):
+        return force(self)
+
+    def __repr__(self):
+        return f"Deferred({self.prim.name}: {self._aval.str_short(mark_weak=True)})"
+
+
+register_tracer_type(Deferred)
+
+
+def force(x):
+    """``x``'s value: computes a ``Deferred`` (and the deferred values it reads) once."""
+    if type(x) is not Deferred:
+        return x
+    if x.value is not None:
+        return x.value
+    stack = [x]  # iterative: chains of deferred values can be long
+    while stack:
+        d = stack[-1]
+        if d.value is not None:
+            stack.pop()
+            continue
+        pending = [a for a in d.args if type(a) is Deferred and a.value is None]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        vals = [a.value if type(a) is Deferred else a for a in d.args]
+        with set_current_trace(d._trace.parent):
+            d.value = d.prim.bind(*vals, **d.params)
+        d.args = ()  # the operands may be freed now
+    return x.value
+
+
+def force_all(xs):
+    return [force(x) if type(x) is Deferred else x for x in xs]
+
 
 class JaxprTrace(DynamicJaxprTrace):
-    """Stages only computations that depend on its (unknown) inputs."""
+    """Stages only computations that depend on its (unknown) inputs.
 
-    def __init__(self, parent: Trace, debug_info=None):
+    With ``defer_known`` (eager linearize only) known values computed inside JVP
+    rules may be deferred: NOTE[deferred-known-values].
+    """
+
+    # ``JVPTrace.process_primitive`` runs rules through this when it is set
+    run_jvp_rule = None
+
+    def __init__(self, parent: Trace, debug_info=None, defer_known: bool = False):
         super().__init__(debug_info, parent=parent)
+        self.defer_known = defer_known
+        self.rule_depth = 0
+        if defer_known:
+            self.run_jvp_rule = self._run_jvp_rule_deferring
 
     def is_unknown(self, x) -> bool:
         return type(x) is DynamicJaxprTracer and x._trace is self
 
     def process_primitive(self, primitive, args, params):
         if not any(self.is_unknown(a) for a in args):
+            if self.defer_known:
+                if self.rule_depth and primitive.name in DEFERRABLE and \
+                        not primitive.multiple_results:
+                    aval = primitive.abstract_eval(*[get_aval(a) for a in args], **params)
+                    return Deferred(self, aval, primitive, list(args), params)
+                args = force_all(args)
             with set_current_trace(self.parent):
                 return primitive.bind(*args, **params)
+        if self.defer_known:
+            args = force_all(args) if primitive in partial_eval_rules else args
         rule = partial_eval_rules.get(primitive)
         if rule is not None:
             return rule(self, args, **params)
         return self.stage_primitive(primitive, args, params)
 
+    def _run_jvp_rule_deferring(self, rule, primals, tangents, params, multiple: bool):
+        """Run a JVP rule deferring its known values; primal outputs with zero tangents
+        are computed (they reach user code as plain values)."""
+        from pyjax._src.interpreters.ad_util import Zero
+        self.rule_depth += 1
+        try:
+            primal_out, tangent_out = rule(primals, tangents, **params)
+        finally:
+            self.rule_depth -= 1
+        if multiple:
+            return ([force(p) if type(t) is Zero else p for p, t in zip(primal_out, tangent_out)],
+                    force_all(tangent_out))
+        return (force(primal_out) if type(tangent_out) is Zero else primal_out,
+                force(tangent_out))
+
     def process_custom_jvp_call(self, primitive, fun, jvp, args, *, symbolic_zeros):
+        if self.defer_known:
+            args = force_all(args)
         if not any(self.is_unknown(a) for a in args):
             with set_current_trace(self.parent):
                 return self.parent.process_custom_jvp_call(
@@ -57,6 +166,8 @@ class JaxprTrace(DynamicJaxprTrace):
 
     def process_custom_vjp_call(self, primitive, fun, fwd, bwd, args, *, out_trees,
                                 symbolic_zeros):
+        if self.defer_known:
+            args = force_all(args)
         if not any(self.is_unknown(a) for a in args):
             with set_current_trace(self.parent):
                 return self.parent.process_custom_vjp_call(
@@ -109,16 +220,20 @@ def partial_eval_jaxpr_nounits(closed_jaxpr: ClosedJaxpr, unknowns: Sequence[boo
             result["out_uk"], result["num_res"])
 
 
-def linearize_flat(fun: Callable, primals: Sequence):
+def linearize_flat(fun: Callable, primals: Sequence, defer_known: bool = False):
     """``linearize : (a -> b) -> a -> (b, T a -o T b)`` on flat lists.
 
     Returns ``(primals_out, jaxpr, consts)``: the linear jaxpr takes the input
     tangents (one per primal) and returns the output tangents; ``consts`` are
-    its residuals.
+    its residuals.  With ``defer_known`` (honoured when running eagerly) primal
+    outputs and residuals may be ``Deferred`` values (NOTE[deferred-known-values]):
+    the caller forces what it needs.
     """
+    from pyjax._src.core.trace import eval_trace
     from pyjax._src.interpreters.ad import JVPTrace
     from pyjax._src.interpreters.ad_util import Zero, instantiate_zeros
-    pe = JaxprTrace(parent=current_trace())
+    parent = current_trace()
+    pe = JaxprTrace(parent=parent, defer_known=defer_known and parent is eval_trace)
     tangent_avals = [get_aval(p).to_tangent_aval() for p in primals]
     tangents_in = [pe.new_arg(a) for a in tangent_avals]
     jvp_trace = JVPTrace(parent=pe)
@@ -139,6 +254,7 @@ def linearize_flat(fun: Callable, primals: Sequence):
         if pe.is_unknown(p):
             raise ValueError("linearize: a primal output depends on the input tangents; a "
                              "JVP rule is mixing primal and tangent computation")
+    pe.defer_known, pe.run_jvp_rule = False, None  # leaked tracers must not defer more
     return primals_out, jaxpr, consts
 
 

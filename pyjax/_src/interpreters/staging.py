@@ -14,6 +14,8 @@ tracers raises ``UnexpectedTracerError``.
 """
 from __future__ import annotations
 
+import gc
+import weakref
 from typing import Any, Callable, Sequence
 
 from pyjax._src import errors
@@ -87,6 +89,11 @@ class DynamicJaxprTrace(Trace):
 
     # -- making tracers -----------------------------------------------------------------
     def new_arg(self, aval: ShapedArray, origin: str | None = None) -> DynamicJaxprTracer:
+        if type(aval) is not ShapedArray and getattr(aval, "is_ref", False):
+            raise NotImplementedError(
+                f"pyjax cannot stage a function taking a mutable array reference ({aval}) as "
+                f"an argument, except through jit (see NOTE[ref-discharge] in "
+                f"pyjax/_src/mutable_refs.py)")
         var = Var(aval)
         self.invars.append(var)
         return DynamicJaxprTracer(self, aval, var, origin)
@@ -106,6 +113,9 @@ class DynamicJaxprTrace(Trace):
         if tracer is not None:
             return tracer
         aval = get_aval(val)
+        if type(aval) is not ShapedArray and getattr(aval, "is_ref", False):
+            raise TypeError(f"A mutable array reference ({aval}) was used as an array value "
+                            f"while tracing; read it with ref[...] first")
         if literalable(val):
             tracer = DynamicJaxprTracer(self, aval, Literal(val, aval))
         else:
@@ -163,6 +173,12 @@ class DynamicJaxprTrace(Trace):
         outvars = [self.to_jaxpr_tracer(t)._atom for t in out_tracers]
         jaxpr = Jaxpr(self.constvars, self.invars, outvars, self.eqns, self.debug_info)
         self.finished = True
+        # The const tracers point back at this trace: a reference cycle that would keep
+        # every constant (e.g. linearize's residual arrays) alive until the cyclic GC
+        # runs, growing the heap by their size per call.  They are only needed while
+        # tracing, so drop them now and let reference counting free the constants.
+        self._const_tracers = {}
+        self._keepalive = []
         if config.jax_enable_checks:
             from pyjax._src.core.check import typecheck_jaxpr
             typecheck_jaxpr(jaxpr)
@@ -178,6 +194,8 @@ def trace_to_jaxpr(fun: Callable, in_avals: Sequence[ShapedArray],
                    debug_info: dict | None = None,
                    arg_names: Sequence[str] | None = None) -> tuple[Jaxpr, list]:
     """Stage ``fun: *tracers -> sequence`` into ``(jaxpr, consts)``."""
+    if config.jax_no_tracing:
+        _no_tracing_error(fun, debug_info)
     trace = DynamicJaxprTrace(debug_info)
     names = arg_names or [None] * len(in_avals)
     in_tracers = [trace.new_arg(a, n) for a, n in zip(in_avals, names, strict=True)]
@@ -188,7 +206,44 @@ def trace_to_jaxpr(fun: Callable, in_avals: Sequence[ShapedArray],
             jaxpr, consts = trace.to_jaxpr(outs)
     finally:
         trace.finished = True
+    if config.jax_check_tracer_leaks:
+        trace_ref = weakref.ref(trace)
+        del trace, in_tracers, outs
+        _check_no_leaked_tracers(trace_ref)
     return jaxpr, consts
+
+
+def _check_no_leaked_tracers(trace_ref) -> None:
+    """``jax_check_tracer_leaks``: no tracer of a finished trace may still be referenced."""
+    gc.collect()
+    trace = trace_ref()
+    if trace is None:
+        return
+    own = {id(t) for t in trace._const_tracers.values()}
+    leaked = [r for r in gc.get_referrers(trace)
+              if isinstance(r, DynamicJaxprTracer) and r._trace is trace and id(r) not in own]
+    if not leaked:
+        return
+    lines = []
+    for t in leaked:
+        lines.append(repr(t))
+        origin = t._origin_info()
+        if origin:
+            lines.append(origin)
+        for holder in gc.get_referrers(t):
+            if holder is not leaked and isinstance(holder, (list, dict, tuple, set)):
+                lines.append(f"<{type(t).__name__} {id(t)}> is referred to by "
+                             f"<{type(holder).__name__} {id(holder)}>")
+    raise Exception(f"Leaked trace {type(trace).__name__}. Leaked tracer(s):\n\n"
+                    + "\n".join(lines) + "\n")
+
+
+def _no_tracing_error(fun, debug_info):
+    if debug_info:
+        what = f"{debug_info.get('name', '?')} {debug_info.get('where', '')}".rstrip()
+    else:
+        what = repr(fun)
+    raise RuntimeError(f"re-tracing function {what} for `jit`, but 'no_tracing' is set")
 
 
 def trace_to_closed_jaxpr(fun: Callable, in_avals: Sequence[ShapedArray],

@@ -43,8 +43,14 @@ def is_undefined_primal(x) -> bool:
 
 
 def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any],
-                  cts_out: Sequence[Any]) -> list:
-    """Cotangents for each invar of ``jaxpr`` (Zero / None for non-linear ones)."""
+                  cts_out: Sequence[Any], *, free_consts: bool = False) -> list:
+    """Cotangents for each invar of ``jaxpr`` (Zero / None for non-linear ones).
+
+    With ``free_consts`` the caller hands ``consts`` over (a list, emptied here):
+    each residual is then dropped after the last equation that reads it, so in
+    eager reverse mode the memory of residuals and cotangents is reused while
+    the pass runs instead of all of it being held to the end.
+    """
     primal_env: dict[int, Any] = {}
     linear: set[int] = set()
 
@@ -57,6 +63,8 @@ def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any],
 
     for v, c in zip(jaxpr.constvars, consts, strict=True):
         primal_env[id(v)] = c
+    if free_consts:
+        consts.clear()  # type: ignore[attr-defined]  -- the caller's list, see docstring
     for v, a in zip(jaxpr.invars, args, strict=True):
         if type(a) is UndefinedPrimal:
             linear.add(id(v))
@@ -74,6 +82,17 @@ def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any],
             for v, o in zip(eqn.outvars, outs, strict=True):
                 primal_env[id(v)] = o
 
+    # the last (in backward order) linear equation reading each known value
+    last_reader: dict[int, int] = {}
+    dead_after: dict[int, list] = {}
+    if free_consts:
+        for i, eqn in enumerate(linear_eqns):
+            for x in eqn.invars:
+                if type(x) is not Literal and id(x) not in linear and id(x) not in last_reader:
+                    last_reader[id(x)] = i
+        for key, i in last_reader.items():
+            dead_after.setdefault(i, []).append(key)
+
     ct_env: dict[int, Any] = {}
 
     def write_ct(v, ct):
@@ -82,28 +101,17 @@ def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any],
         key = id(v)
         ct_env[key] = add_tangents(ct_env[key], ct) if key in ct_env else ct
 
-    def read_ct(v):
-        return ct_env.pop(id(v), None) if type(v) is not Literal else None
-
     for v, ct in zip(jaxpr.outvars, cts_out, strict=True):
         write_ct(v, ct)
 
-    for eqn in reversed(linear_eqns):
-        cts = [read_ct(v) for v in eqn.outvars]
-        if all(ct is None for ct in cts):
-            continue
-        cts = [Zero(v.aval.to_tangent_aval()) if ct is None else ct
-               for v, ct in zip(eqn.outvars, cts)]
-        rule = primitive_transposes.get(eqn.primitive)
-        if rule is None:
-            raise NotImplementedError(
-                f"Transpose rule (for reverse-mode differentiation) for "
-                f"'{eqn.primitive.name}' not implemented")
-        invals = list(map(read_primal, eqn.invars))
-        ct_arg = cts if eqn.primitive.multiple_results else cts[0]
-        cts_in = rule(ct_arg, *invals, **eqn.params)
-        for v, ct in zip(eqn.invars, cts_in, strict=True):
-            write_ct(v, ct)
+    for i in range(len(linear_eqns) - 1, -1, -1):
+        eqn = linear_eqns[i]
+        cts = [ct_env.pop(id(v), None) for v in eqn.outvars]
+        if any(ct is not None for ct in cts):
+            _transpose_eqn(eqn, cts, read_primal, write_ct)
+        if free_consts:
+            for key in dead_after.get(i, ()):
+                del primal_env[key]
 
     out = []
     for v in jaxpr.invars:
@@ -113,6 +121,23 @@ def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any],
         else:
             out.append(None)
     return out
+
+
+def _transpose_eqn(eqn, cts: list, read_primal, write_ct) -> None:
+    """Run ``eqn``'s transpose rule on its output cotangents (None: zero)."""
+    rule = primitive_transposes.get(eqn.primitive)
+    if rule is None:
+        raise NotImplementedError(
+            f"Transpose rule (for reverse-mode differentiation) for "
+            f"'{eqn.primitive.name}' not implemented")
+    if eqn.primitive.multiple_results:
+        ct_arg = [Zero(v.aval.to_tangent_aval()) if ct is None else ct
+                  for v, ct in zip(eqn.outvars, cts)]
+    else:
+        ct_arg = cts[0]
+    cts_in = rule(ct_arg, *map(read_primal, eqn.invars), **eqn.params)
+    for v, ct in zip(eqn.invars, cts_in, strict=True):
+        write_ct(v, ct)
 
 
 def transpose_jaxpr(closed_jaxpr, linear: Sequence[bool], instantiate_zeros: bool = True):

@@ -51,7 +51,7 @@ import numpy as np
 
 from pyjax._src import dtypes
 from pyjax._src.backend.array import ArrayImpl
-from pyjax._src.core.avals import get_aval
+from pyjax._src.core.avals import ShapedArray, get_aval
 from pyjax._src.interpreters import ad, batching
 from pyjax._src.interpreters.ad_util import Zero
 from pyjax._src.backend.dispatch import install_eager_checks as eager_checks
@@ -118,6 +118,37 @@ def check_operand_dtype(name: str, dtype, accepted: tuple, position: int | None 
                     f"Accepted dtypes at position {position} are subtypes of {names}.")
 
 
+_AEVAL_CACHE_MAX = 4096
+
+
+def _cache_abstract_eval(prim):
+    """Memoize ``prim``'s abstract eval per (avals, params).
+
+    Staging an elementwise equation spends most of its time here (shape and
+    dtype checks, ~10us); reverse mode stages one per linear operation, on every
+    call of an eager ``grad``.  Only for the builders below, whose rules depend
+    on the avals and params alone (no config flags).  Errors are not cached.
+    """
+    compute = prim.abstract_eval
+    cache: dict = {}
+
+    def abstract_eval(*avals, **params):
+        key = (avals, tuple(params.items())) if params else avals
+        try:
+            out = cache.get(key)
+        except TypeError:  # an unhashable param
+            return compute(*avals, **params)
+        if out is None:
+            out = compute(*avals, **params)
+            if all(type(a) is ShapedArray for a in avals):
+                if len(cache) >= _AEVAL_CACHE_MAX:
+                    cache.clear()
+                cache[key] = out
+        return out
+    prim.def_abstract_eval(abstract_eval)
+    return prim
+
+
 def unop_primitive(name: str, accepted: tuple, result_dtype=None, weak_type_rule=None):
     """A unary elementwise primitive; ``result_dtype(dtype)`` (None: same dtype)."""
     def shape_rule(x, **params):
@@ -129,7 +160,8 @@ def unop_primitive(name: str, accepted: tuple, result_dtype=None, weak_type_rule
         check_operand_dtype(name, x.dtype, accepted)
         return x.dtype if result_dtype is None else np.dtype(result_dtype(x.dtype))
 
-    return standard_primitive(shape_rule, dtype_rule, name, weak_type_rule)
+    return _cache_abstract_eval(standard_primitive(shape_rule, dtype_rule, name,
+                                                   weak_type_rule))
 
 
 def naryop_primitive(name: str, accepted, result_dtype=None, require_same: bool = True,
@@ -148,7 +180,8 @@ def naryop_primitive(name: str, accepted, result_dtype=None, require_same: bool 
         return avals[0].dtype if result_dtype is None else np.dtype(
             result_dtype(*(a.dtype for a in avals)))
 
-    return standard_primitive(shape_rule, dtype_rule, name, weak_type_rule)
+    return _cache_abstract_eval(standard_primitive(shape_rule, dtype_rule, name,
+                                                   weak_type_rule))
 
 
 def fixed_dtype(dtype):
@@ -336,9 +369,39 @@ def _mul_transpose_rhs(ct, x, y):
     return _unbroadcast(y.aval.shape, mul(x, ct))
 
 
+def _is_broadcast_one(v) -> bool:
+    """``v`` is a broadcast of the value 1 (all strides zero): e.g. the cotangent seed of
+    ``reduce_sum`` in reverse mode, which every ``mul`` transposed after it multiplies in."""
+    return not any(v.strides) and v.size != 0 and v.dtype.kind in "biuf" and v.flat[0] == 1
+
+
+def _install_eager_mul_by_one(prim) -> None:
+    """Eager ``mul`` returns the other operand when one is a broadcast 1: no pass over memory.
+
+    Exact for booleans, integers and real floats (complex is left alone: NumPy's
+    complex product turns ``inf * 1`` into nan).  Invisible in jaxprs: it is an
+    execution shortcut, the jit compiler does the same (``passes.simplify_arithmetic``).
+    """
+    checked = prim.impl_apply
+
+    def apply(args, params):
+        if len(args) == 2 and type(args[0]) is ArrayImpl and type(args[1]) is ArrayImpl:
+            x, y = args
+            xv, yv = x._value, y._value
+            if xv is not None and yv is not None and xv.dtype == yv.dtype:
+                for one, ov in ((xv, yv), (yv, xv)):
+                    if (one.shape == ov.shape or one.ndim == 0) and _is_broadcast_one(one):
+                        # a new Array sharing the immutable buffer (deleting or donating
+                        # one Array must not affect the other)
+                        return ArrayImpl(ov, x.weak_type and y.weak_type)
+        return checked(args, params)
+    prim.impl_apply = apply
+
+
 mul_p = naryop_primitive("mul", [_NUM, _NUM])
 mul_p.def_impl(np.multiply)
 eager_checks(mul_p)
+_install_eager_mul_by_one(mul_p)
 ad.defbilinear(mul_p, _mul_transpose_lhs, _mul_transpose_rhs)
 batching.defbroadcasting(mul_p)
 
@@ -375,10 +438,11 @@ def _div_transpose(ct, x, y):
 div_p = naryop_primitive("div", [_NUM, _NUM])
 div_p.def_impl(_div_impl)
 eager_checks(div_p)
-# d(x/y)/dy = -(x/y)/y: reusing the output costs one pass where -x * y**-2 costs four
-ad.defjvp2(div_p,
-           lambda t, ans, x, y: _broadcast_to_out(div(t, y), _out_shape(x, y)),
-           lambda t, ans, x, y: mul(neg(t), div(ans, y)))
+# JAX's rule, equation for equation: it shows in the jaxprs of grad and jvp (which must
+# print as JAX's); d(x/y)/dy = -x * y**-2, the power being a residual of reverse mode.
+ad.defjvp(div_p,
+          lambda t, x, y: _broadcast_to_out(div(t, y), _out_shape(x, y)),
+          lambda t, x, y: mul(mul(neg(t), x), integer_pow(y, -2)))
 ad.primitive_transposes[div_p] = _div_transpose
 batching.defbroadcasting(div_p)
 
@@ -555,14 +619,22 @@ def _integer_pow_impl(x, *, y):
     if y == 0:
         return np.ones_like(x)
     n = -y if y < 0 else y
-    acc = None
-    while n:
-        if n & 1:
-            acc = x if acc is None else np.multiply(acc, x)
-        n >>= 1
-        if n:
-            x = np.multiply(x, x)
-    return np.true_divide(np.ones((), acc.dtype), acc) if y < 0 else acc
+    if n == 2:  # the common case (reverse mode's y=-2 of div too): one squaring pass
+        acc = np.square(x)
+    else:
+        acc = None
+        while n:
+            if n & 1:
+                acc = x if acc is None else np.multiply(acc, x)
+            n >>= 1
+            if n:
+                x = np.multiply(x, x)
+    if y > 0:
+        return acc
+    one = np.ones((), acc.dtype)
+    if acc is x or type(acc) is not np.ndarray:  # y == -1, or a 0-d NumPy scalar result
+        return np.true_divide(one, acc)
+    return np.true_divide(one, acc, out=acc)  # acc is ours: no second buffer
 
 
 def _integer_pow_dtype(x, *, y):
@@ -582,7 +654,8 @@ def _integer_pow_jvp(t, x, *, y):
     return mul(t, mul(_const(x, y), power))
 
 
-integer_pow_p = standard_primitive(lambda x, **_: x.shape, _integer_pow_dtype, "integer_pow")
+integer_pow_p = _cache_abstract_eval(
+    standard_primitive(lambda x, **_: x.shape, _integer_pow_dtype, "integer_pow"))
 integer_pow_p.def_impl(_integer_pow_impl)
 eager_checks(integer_pow_p)
 ad.defjvp(integer_pow_p, _integer_pow_jvp)
