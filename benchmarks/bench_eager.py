@@ -13,13 +13,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from remote import RemoteWorker, jax_python  # noqa: E402
 
 OPS = ["add", "sin", "slice", "at_set", "dot"]
 SIZES = [4, 1000]
@@ -79,21 +80,9 @@ class _Local:
         return _median(self.calls[size][op], budget)
 
 
-class _Remote:
-    def __init__(self, python, lib):
-        env = dict(os.environ, JAX_PLATFORMS="cpu", TF_CPP_MIN_LOG_LEVEL="3")
-        self.proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", lib],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                     env=env)
-
+class _Remote(RemoteWorker):
     def time(self, op, size, budget):
-        self.proc.stdin.write(json.dumps([op, size, budget]) + "\n")
-        self.proc.stdin.flush()
-        return json.loads(self.proc.stdout.readline())
-
-    def close(self):
-        self.proc.stdin.close()
-        self.proc.wait(timeout=60)
+        return self.ask([op, size, budget])
 
 
 def _worker(lib):
@@ -101,17 +90,6 @@ def _worker(lib):
     for line in sys.stdin:
         op, size, budget = json.loads(line)
         print(json.dumps(local.time(op, size, budget)), flush=True)
-
-
-def _jax_python(explicit):
-    for cand in (explicit, os.environ.get("PYJAX_BENCH_JAX_PYTHON"), "/work/jaxvenv/bin/python"):
-        if cand and os.path.exists(cand):
-            return cand
-    try:
-        import jax  # noqa: F401
-        return sys.executable
-    except ImportError:
-        return None
 
 
 def _fmt(t):
@@ -134,9 +112,9 @@ def main(argv=None):
         return
     budget = 0.3 if args.quick else 1.0
     libs = {"pyjax": _Local("pyjax"), "numpy": _Local("numpy")}
-    jax_py = None if args.no_jax else _jax_python(args.jax_python)
+    jax_py = None if args.no_jax else jax_python(args.jax_python)
     if jax_py:
-        libs["jax"] = _Remote(jax_py, "jax")
+        libs["jax"] = _Remote(jax_py, __file__, "jax")
     rows = []
     try:
         for size in SIZES:

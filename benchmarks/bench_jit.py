@@ -26,13 +26,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from remote import RemoteWorker, jax_python  # noqa: E402
 
 
 # -- workloads: (name, make(jax, jnp) -> (fn, args), numpy_fn or None, sizes) ---------------
@@ -263,30 +264,12 @@ def _worker(lib: str):
         print(json.dumps(res), flush=True)
 
 
-class _Remote:
-    def __init__(self, python: str, lib: str):
-        env = dict(os.environ, JAX_PLATFORMS="cpu", TF_CPP_MIN_LOG_LEVEL="3")
-        self.proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", lib],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                     env=env)
-
-    def _ask(self, **req):
-        self.proc.stdin.write(json.dumps(req) + "\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError("benchmark worker died")
-        return json.loads(line)
-
+class _Remote(RemoteWorker):
     def first(self, key):
-        return self._ask(op="first", key=key)
+        return self.ask({"op": "first", "key": key})
 
     def steady(self, key, budget):
-        return self._ask(op="steady", key=key, budget=budget)
-
-    def close(self):
-        self.proc.stdin.close()
-        self.proc.wait(timeout=60)
+        return self.ask({"op": "steady", "key": key, "budget": budget})
 
 
 def _time(call, budget):
@@ -305,7 +288,7 @@ def compare(budget: float, only: str | None, jax_python: str | None, rounds: int
     """
     runners = {"pyjax": Runner("pyjax"), "numpy": Runner("numpy")}
     if jax_python:
-        runners["jax"] = _Remote(jax_python, "jax")
+        runners["jax"] = _Remote(jax_python, __file__, "jax")
     results = {}
     try:
         for name, label, *_ in WORKLOADS:
@@ -321,17 +304,6 @@ def compare(budget: float, only: str | None, jax_python: str | None, rounds: int
         if "jax" in runners:
             runners["jax"].close()
     return results
-
-
-def _jax_python(explicit: str | None) -> str | None:
-    for cand in (explicit, os.environ.get("PYJAX_BENCH_JAX_PYTHON"), "/work/jaxvenv/bin/python"):
-        if cand and os.path.exists(cand):
-            return cand
-    try:
-        import jax  # noqa: F401
-        return sys.executable
-    except ImportError:
-        return None
 
 
 def _fmt_time(t):
@@ -360,7 +332,7 @@ def main(argv=None):
         _worker(args.worker)
         return
     budget = 1.0 if args.quick else 3.0
-    jax_py = None if args.no_jax else _jax_python(args.jax_python)
+    jax_py = None if args.no_jax else jax_python(args.jax_python)
     results = compare(budget, args.only, jax_py)
     header = ("workload", "pyjax", "numpy", "jax", "pyjax/np", "pyjax/jax", "pyjax 1st call",
               "jax 1st call", "pyjax compile", "jax compile", "compile ratio")

@@ -24,13 +24,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from remote import RemoteWorker, jax_python  # noqa: E402
 
 
 def _rosenbrock(jax, jnp):
@@ -132,37 +133,12 @@ def _worker(lib: str):
         print(json.dumps(res), flush=True)
 
 
-class _Remote:
-    def __init__(self, python: str, lib: str):
-        env = dict(os.environ, JAX_PLATFORMS="cpu", TF_CPP_MIN_LOG_LEVEL="3")
-        self.proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", lib],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                     env=env)
-
-    def _ask(self, **req):
-        self.proc.stdin.write(json.dumps(req) + "\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError("benchmark worker died")
-        return json.loads(line)
-
+class _Remote(RemoteWorker):
     def first(self, name):
-        return self._ask(op="first", name=name)
+        return self.ask({"op": "first", "name": name})
 
     def steady(self, name, budget):
-        return self._ask(op="steady", name=name, budget=budget)
-
-    def close(self):
-        self.proc.stdin.close()
-        self.proc.wait(timeout=60)
-
-
-def _jax_python(explicit):
-    for cand in (explicit, os.environ.get("PYJAX_BENCH_JAX_PYTHON"), "/work/jaxvenv/bin/python"):
-        if cand and os.path.exists(cand):
-            return cand
-    return None
+        return self.ask({"op": "steady", "name": name, "budget": budget})
 
 
 def _fmt(t):
@@ -183,9 +159,9 @@ def main(argv=None):
     if args.worker:
         return _worker(args.worker)
     runners = {"pyjax-tier1": Runner("pyjax-tier1"), "pyjax-native": Runner("pyjax-native")}
-    py = None if args.no_jax else _jax_python(args.jax_python)
+    py = None if args.no_jax else jax_python(args.jax_python)
     if py:
-        runners["jax"] = _Remote(py, "jax")
+        runners["jax"] = _Remote(py, __file__, "jax")
     rows = []
     try:
         for name in WORKLOADS:
