@@ -6,26 +6,23 @@ An array placed with an explicit device or sharding reports that sharding
 NOTE[sharding-in-types] in sharding_impl.py for what is not modelled (results
 of computations do not inherit their inputs' shardings).
 
-NOTE[array-sharding-table]: ``ArrayImpl`` (backend/array.py) has fixed slots and
-a hard-wired ``sharding``; rather than widen it, placements live in
-``_placed``, keyed by ``id(array)`` and cleared by a weakref callback when the
-array dies, and ``install_array_properties()`` points ``ArrayImpl.sharding``,
-``.committed``, ``.addressable_shards`` and ``.global_shards`` at it.  Arrays
-never placed cost nothing (one dict miss when asked).  TODO(lead): move these
-four properties into backend/array.py, which was off limits to this change.
+Placements live on the array itself: ``attach_sharding`` sets ``ArrayImpl``'s
+``_placement`` slot, and ``ArrayImpl.sharding``, ``.committed``,
+``.addressable_shards`` and ``.global_shards`` (backend/array.py) read it; see
+NOTE[array-placement] there.  Arrays never placed cost nothing (the slot stays
+unset).
 
 Under a transformation ``device_put`` binds ``device_put_p`` and ``reshard``
 binds ``reshard_p`` (lax/sharding_ops.py), as JAX does.
 """
 from __future__ import annotations
 
-import weakref
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from pyjax._src import dtypes
-from pyjax._src.backend.array import CPU_DEVICE, ArrayImpl, Device
+from pyjax._src.backend.array import CPU_DEVICE, ArrayImpl, Device, default_sharding
 from pyjax._src.backend.dispatch import to_numpy
 from pyjax._src.core.avals import ShapedArray, is_extended
 from pyjax._src.core.trace import Tracer, is_eval_context
@@ -35,32 +32,18 @@ from pyjax._src.sharding_impl import (AbstractMesh, AxisType, NamedSharding, Par
                                       Sharding, SingleDeviceSharding, get_mesh)
 from pyjax._src.tree_util import broadcast_prefix, tree_flatten, tree_unflatten
 
-_DEFAULT_SHARDING = SingleDeviceSharding(CPU_DEVICE)
-
-# id(array) -> (weakref to the array, its sharding); see NOTE[array-sharding-table]
-_placed: dict[int, tuple[weakref.ref, Sharding]] = {}
-
-
-def _forget(key: int, ref: weakref.ref) -> None:
-    entry = _placed.get(key)
-    if entry is not None and entry[0] is ref:
-        del _placed[key]
+_DEFAULT_SHARDING = default_sharding()  # SingleDeviceSharding(CPU_DEVICE)
 
 
 def attach_sharding(arr: ArrayImpl, sharding: Sharding) -> ArrayImpl:
     """Record that ``arr`` was placed with ``sharding`` (it becomes committed); returns it."""
-    key = id(arr)
-    ref = weakref.ref(arr, lambda r, key=key: _forget(key, r))
-    _placed[key] = (ref, sharding)
+    arr._placement = sharding
     return arr
 
 
 def placed_sharding(arr) -> Sharding | None:
     """The sharding ``arr`` was placed with, or None if it never was."""
-    entry = _placed.get(id(arr))
-    if entry is not None and entry[0]() is arr:
-        return entry[1]
-    return None
+    return getattr(arr, "_placement", None)
 
 
 class Shard:
@@ -91,34 +74,6 @@ class Shard:
         data = "" if self.data is None else f", data={self.data}"
         return (f"Shard(device={self.device!r}, index={self.index}, "
                 f"replica_id={self.replica_id}{data})")
-
-
-def _array_sharding(self) -> Sharding:
-    s = placed_sharding(self)
-    return _DEFAULT_SHARDING if s is None else s
-
-
-def _array_committed(self) -> bool:
-    return placed_sharding(self) is not None
-
-
-def _array_shards(self) -> list:
-    value = self._check_live()
-    piece = attach_sharding(ArrayImpl(value, self.weak_type), _DEFAULT_SHARDING)
-    return [Shard(CPU_DEVICE, _array_sharding(self), value.shape, piece)]
-
-
-def install_array_properties() -> None:
-    """Point ``ArrayImpl``'s placement properties at the table (NOTE[array-sharding-table])."""
-    ArrayImpl.sharding = property(_array_sharding, doc="How the array is placed.")
-    ArrayImpl.committed = property(_array_committed,
-                                   doc="Whether the array was placed explicitly.")
-    ArrayImpl.addressable_shards = property(_array_shards,
-                                            doc="The pieces of the array on this process.")
-    ArrayImpl.global_shards = property(_array_shards, doc="The pieces on every device.")
-
-
-install_array_properties()
 
 
 # -- device_put ----------------------------------------------------------------------------

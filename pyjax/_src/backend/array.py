@@ -5,7 +5,19 @@ mutates (arrays handed to users by ``__array__`` are read-only views; inputs
 are copied when arrays are created from NumPy data); ``weak_type`` marks values
 born from Python scalars.  Operators and most methods are installed on the
 ``Array`` base class by ``numpy/array_methods.py``; what lives here is what
-needs the concrete buffer: conversions, repr, devices, donation.
+needs the concrete buffer: conversions, repr, devices, placement, donation.
+
+NOTE[array-placement]: an array placed with an explicit device or sharding
+(``device_put``, ``reshard``, ``make_array_from_*``, ``with_sharding_constraint``)
+carries that sharding in its ``_placement`` slot, set by
+``sharding_api.attach_sharding``; it reports it as ``.sharding`` and is
+*committed*.  The slot is deliberately left unset by ``__init__`` (array
+creation is on the eager hot path; a slot cannot have a class default): an
+unset slot (read as ``getattr(arr, "_placement", None)``, as
+``sharding_api.placed_sharding`` does) means the default
+``SingleDeviceSharding(CpuDevice(id=0))``, uncommitted.  The sharding classes
+live above this layer (sharding_impl.py, sharding_api.py), so the properties
+import them lazily (``default_sharding``, ``addressable_shards``).
 """
 from __future__ import annotations
 
@@ -75,13 +87,24 @@ class SingleDeviceSharding:
         return True
 
 
-_SHARDING = SingleDeviceSharding()
+_default_sharding = None  # sharding_impl.SingleDeviceSharding(CPU_DEVICE), made on first use
+
+
+def default_sharding():
+    """The sharding of an array never placed explicitly (NOTE[array-placement])."""
+    global _default_sharding
+    s = _default_sharding
+    if s is None:
+        from pyjax._src.sharding_impl import SingleDeviceSharding as _SingleDeviceSharding
+        s = _default_sharding = _SingleDeviceSharding(CPU_DEVICE)
+    return s
 
 
 class ArrayImpl(Array):
     """A concrete, immutable array."""
 
-    __slots__ = ("_value", "weak_type", "_aval", "__weakref__")
+    # ``_placement`` is not set by __init__; see NOTE[array-placement].
+    __slots__ = ("_value", "weak_type", "_aval", "_placement", "__weakref__")
 
     def __init__(self, value: np.ndarray, weak_type: bool = False):
         self._value = value
@@ -237,14 +260,27 @@ class ArrayImpl(Array):
 
     @property
     def sharding(self):
-        return _SHARDING
+        """How the array is placed (NOTE[array-placement])."""
+        s = getattr(self, "_placement", None)  # unset slot: never placed
+        return default_sharding() if s is None else s
 
     @property
-    def addressable_shards(self):
-        return [_Shard(self)]
+    def committed(self) -> bool:
+        """Whether the array was placed explicitly."""
+        return getattr(self, "_placement", None) is not None
 
     @property
-    def global_shards(self):
+    def addressable_shards(self) -> list:
+        """The pieces of the array on this process (one: the whole array)."""
+        from pyjax._src.sharding_api import Shard
+        value = self._check_live()
+        piece = ArrayImpl(value, self.weak_type)
+        piece._placement = default_sharding()
+        return [Shard(CPU_DEVICE, self.sharding, value.shape, piece)]
+
+    @property
+    def global_shards(self) -> list:
+        """The pieces of the array on every device (one: the whole array)."""
         return self.addressable_shards
 
     @property
@@ -274,21 +310,9 @@ class ArrayImpl(Array):
     def on_device_size_in_bytes(self):
         return self._check_live().nbytes
 
-    @property
-    def committed(self):
-        return False
-
 
 def _reconstruct(value, weak_type):
     return ArrayImpl(value, weak_type)
-
-
-class _Shard:
-    def __init__(self, arr):
-        self.device = CPU_DEVICE
-        self.index = tuple(slice(None) for _ in arr.shape)
-        self.replica_id = 0
-        self.data = arr
 
 
 def _dtype_name(dtype) -> str:
