@@ -8,6 +8,7 @@ import pyjax
 import pyjax.numpy as jnp
 from pyjax import lax
 from jaxref import load
+import runtime_programs as RP
 
 R = load("runtime_api.json")["refs"]
 
@@ -21,35 +22,8 @@ def _expect_error(name, exc, call):
 
 
 def test_eager_reads_writes_and_reprs_match_jax():
-    r = pyjax.new_ref(jnp.arange(3.0))
-    res = [repr(r), repr(pyjax.typeof(r)), list(r.shape), str(r.dtype)]
-    r[0] = 5.0
-    res.append(repr(r[...]))
-    r[...] += 1
-    res.append(repr(r[...]))
-    res.append(repr(r[1:]))
-    res.append(repr(pyjax.freeze(r)))
-    r2 = pyjax.new_ref(1.0)
-    res += [repr(r2), repr(pyjax.typeof(r2))]
-    r2[...] = 3.0
-    res.append(repr(r2[...]))
-    r3 = pyjax.new_ref(jnp.arange(6.0).reshape(2, 3))
-    res.append(repr(r3[0, 1:]))
-    res.append(repr(r3[:, pyjax.ds(1, 2)]))
-    res.append(repr(r3[jnp.array([1, 0])]))
-    r3[:, pyjax.ds(1, 2)] = jnp.zeros((2, 2))
-    res.append(repr(r3))
-    r3.addupdate(jnp.ones((2, 3)))
-    res.append(repr(r3))
-    r3.addupdate(jnp.full((3,), 2.0), 1)
-    res.append(repr(r3))
-    res.append(len(r3))
-    ri = pyjax.new_ref(jnp.arange(5))
-    ri[3] = 100
-    res.append(repr(ri))
-    res.append(repr(pyjax.tree_util.tree_leaves(ri)))
-    assert res == R["eager"]["value"]
-    assert isinstance(r, pyjax.Ref)
+    assert RP.ref_eager_sequence(pyjax, jnp, np) == R["eager"]["value"]
+    assert isinstance(pyjax.new_ref(jnp.arange(3.0)), pyjax.Ref)
 
 
 def test_new_ref_copies_numpy_input():
@@ -90,11 +64,7 @@ def test_write_type_errors_match_jax(name, call):
 
 
 def test_grad_jit_vmap_of_internal_refs_match_jax():
-    def f(x):
-        r = pyjax.new_ref(jnp.zeros(3))
-        r[...] = x * 2
-        r[1] += x[0]
-        return pyjax.freeze(r).sum() + r[0]
+    f = RP.internal_ref_program(pyjax, jnp, np)
     x = jnp.arange(1.0, 4.0)
     assert np.asarray(pyjax.grad(f)(x)).tolist() == R["grad_internal"]["value"]
     assert np.asarray(pyjax.jit(pyjax.grad(f))(x)).tolist() == R["jit_grad_internal"]["value"]
@@ -103,14 +73,7 @@ def test_grad_jit_vmap_of_internal_refs_match_jax():
 
 
 def test_jit_with_ref_argument_matches_jax():
-    def g(r, x):
-        r[...] = r[...] * 2 + x
-        return r[0]
-    rr = pyjax.new_ref(jnp.ones(2))
-    gj = pyjax.jit(g)
-    a = gj(rr, jnp.arange(2.0))
-    b = gj(rr, jnp.arange(2.0))
-    assert [repr(a), repr(b), repr(rr)] == R["jit_arg"]["value"]
+    assert RP.ref_as_jit_argument(pyjax, jnp, np) == R["jit_arg"]["value"]
 
 
 def test_jit_with_ref_argument_traces_once():
@@ -140,20 +103,8 @@ def test_jit_ref_argument_nested_in_outer_jit():
 
 
 def test_jit_internal_ref_and_empty_ref_match_jax():
-    @pyjax.jit
-    def h(x):
-        r = pyjax.new_ref(x)
-        r[...] = r[...] * 2
-        r[0] = 7.0
-        return pyjax.freeze(r)
-    assert repr(h(jnp.ones(3))) == R["jit_internal"]["value"]
-
-    @pyjax.jit
-    def e(x):
-        r = pyjax.empty_ref(pyjax.ShapeDtypeStruct((2,), jnp.float32))
-        r[...] = x
-        return pyjax.freeze(r)
-    assert repr(e(jnp.ones(2))) == R["empty_ref_jit"]["value"]
+    assert RP.ref_inside_jit(pyjax, jnp, np) == R["jit_internal"]["value"]
+    assert RP.empty_ref_inside_jit(pyjax, jnp, np) == R["empty_ref_jit"]["value"]
 
 
 def test_empty_ref_eager_raises_as_jax():
@@ -240,22 +191,13 @@ def test_ds_on_refs_matches_jax():
     assert got == expected
     assert repr(pyjax.jit(lambda r, i: r[pyjax.ds(i, 3)])(r10(), 9)) == \
         R["ds/ref_dynamic_clamped"]["value"]
-    r = r10()
-    r[pyjax.ds(1, 3, 2)] = jnp.array([-1, -2, -3])
-    r[pyjax.ds(8, 2)] = jnp.array([100, 200])
-    assert repr(r) == R["ds/ref_set"]["value"]
+    assert RP.ds_ref_writes(pyjax, jnp, np) == R["ds/ref_set"]["value"]
 
 
 def test_ds_indexing_of_arrays_matches_jax():
-    xs = jnp.arange(10)
-    ys = jnp.arange(12).reshape(3, 4)
-    got = [repr(xs[pyjax.ds(4, 2)]), repr(xs[pyjax.ds(9, 3)]), repr(xs[pyjax.ds(1, 3, 2)]),
-           repr(xs[pyjax.ds(-2, 3)]), repr(pyjax.jit(lambda a, i: a[pyjax.ds(i, 2)])(xs, -1)),
-           repr(ys[1, pyjax.ds(1, 2)]), repr(ys[pyjax.ds(0, 2), pyjax.ds(2, 2)]),
-           repr(ys[..., pyjax.ds(1, 2)])]
-    assert got == R["ds/jnp"]["value"]
+    assert RP.ds_array_indexing(pyjax, jnp, np) == R["ds/jnp"]["value"]
     with pytest.raises(NotImplementedError, match="jax.ds"):
-        xs.at[pyjax.ds(2, 2)].set(0)
+        jnp.arange(10).at[pyjax.ds(2, 2)].set(0)
 
 
 def test_ref_at_raises_as_jax():
@@ -264,13 +206,9 @@ def test_ref_at_raises_as_jax():
 
 
 def test_vjp_with_refs_matches_jax():
+    assert RP.vjp_with_refs(pyjax, jnp, np) == R["vjp_with_refs"]["value"]
     f = lambda v, w: jnp.sin(v) * w  # noqa: E731
     _, f_vjp = pyjax.vjp(f, jnp.ones(2), jnp.full(2, 2.0))
-    r = pyjax.new_ref(jnp.ones(2))
-    a = f_vjp.with_refs(pyjax.ad.GradValue(), r)(jnp.ones(2))
-    res = [repr(a), repr(r)]
-    b = f_vjp.with_refs(pyjax.ad.DontWant(), r)(jnp.ones(2))
-    assert res + [repr(b), repr(r)] == R["vjp_with_refs"]["value"]
     with pytest.raises(ValueError, match="Accumulator aval mismatch"):
         f_vjp.with_refs(pyjax.ad.GradValue(), pyjax.new_ref(jnp.ones(3)))(jnp.ones(2))
     with pytest.raises(TypeError, match="with_refs"):

@@ -11,6 +11,7 @@ from pyjax.sharding import (AbstractMesh, AxisType, Mesh, NamedSharding, Partiti
                             SingleDeviceSharding)
 from pyjax._src.sharding_impl import DuplicateSpecError
 from jaxref import load
+import runtime_programs as RP
 
 S = load("runtime_api.json")["sharding"]
 DEV = pyjax.devices()[0]
@@ -26,18 +27,12 @@ def _expect_error(name, exc, call):
 
 @pytest.fixture
 def meshes():
-    return {"me": pyjax.make_mesh((1,), ("x",)),
-            "ma": pyjax.make_mesh((1,), ("x",), axis_types=(AxisType.Auto,)),
-            "m2": pyjax.make_mesh((1, 1), ("a", "b"),
-                                  axis_types=(AxisType.Auto, AxisType.Explicit))}
+    return RP.base_meshes(pyjax)
 
 
 # -- PartitionSpec and AxisType ------------------------------------------------------------
 
-_SPECS = {"P()": P(), "P(None)": P(None), "P('x')": P("x"), "P('x', None)": P("x", None),
-          "P(('x','y'))": P(("x", "y")), "P(('x',))": P(("x",)), "P(())": P(()),
-          "P(None, 'x')": P(None, "x"), "P('x', unreduced={'y'})": P("x", unreduced={"y"}),
-          "P(UNCONSTRAINED)": P(P.UNCONSTRAINED)}
+_SPECS = RP.partition_specs(P)
 
 
 @pytest.mark.parametrize("name", sorted(_SPECS))
@@ -65,23 +60,11 @@ def test_axis_type_repr_matches_jax():
 # -- meshes --------------------------------------------------------------------------------
 
 
-def _mesh_info(m):
-    return {"repr": repr(m), "str": str(m), "shape": [list(kv) for kv in m.shape.items()],
-            "axis_names": list(m.axis_names), "axis_sizes": list(m.axis_sizes),
-            "axis_types": [t.name for t in m.axis_types], "size": m.size, "empty": m.empty,
-            "device_ids": np.asarray(m.device_ids).tolist(),
-            "devices_shape": list(m.devices.shape), "abstract": repr(m.abstract_mesh),
-            "explicit_axes": list(m.explicit_axes), "auto_axes": list(m.auto_axes)}
-
-
 @pytest.mark.parametrize("name", ["make_mesh_x", "make_mesh_auto", "make_mesh_2d", "Mesh_ctor",
                                   "Mesh_2d", "make_mesh_empty"])
 def test_mesh_attributes_match_jax(name, meshes):
-    m = {"make_mesh_x": meshes["me"], "make_mesh_auto": meshes["ma"],
-         "make_mesh_2d": meshes["m2"], "Mesh_ctor": Mesh(np.array([DEV]), ("x",)),
-         "Mesh_2d": Mesh(np.array([[DEV]]), ("a", "b")),
-         "make_mesh_empty": pyjax.make_mesh((), ())}[name]
-    assert _mesh_info(m) == S[f"mesh/{name}"]["value"]
+    m = RP.mesh_cases(pyjax, np, meshes)[name]
+    assert RP.mesh_info(np, m) == S[f"mesh/{name}"]["value"]
 
 
 def test_mesh_equality_and_abstract_meshes(meshes):
@@ -134,44 +117,15 @@ def test_legacy_mesh_context_warns_and_serves_specs(meshes):
 # -- shardings -----------------------------------------------------------------------------
 
 
-def _sharding_info(s):
-    d = {"repr": repr(s), "str": str(s), "memory_kind": s.memory_kind,
-         "is_fully_replicated": s.is_fully_replicated,
-         "shard_shape": list(s.shard_shape((4, 3)))}
-    try:
-        d["device_set"] = sorted(repr(x) for x in s.device_set)
-        d["num_devices"] = s.num_devices
-        d["indices"] = repr(s.devices_indices_map((4, 3)))
-    except ValueError as e:
-        d["device_set_error"] = str(e)
-    return d
-
-
 @pytest.mark.parametrize("name", ["ns_x", "ns_auto", "ns_empty", "ns_pinned", "ns_2d",
                                   "ns_abstract", "sds", "sds_host"])
 def test_sharding_attributes_match_jax(name, meshes):
-    me, ma, m2 = meshes["me"], meshes["ma"], meshes["m2"]
-    s = {"ns_x": NamedSharding(me, P("x")), "ns_auto": NamedSharding(ma, P("x")),
-         "ns_empty": NamedSharding(me, P()),
-         "ns_pinned": NamedSharding(me, P(), memory_kind="pinned_host"),
-         "ns_2d": NamedSharding(m2, P(("a", "b"), None)),
-         "ns_abstract": NamedSharding(me.abstract_mesh, P("x")),
-         "sds": SingleDeviceSharding(DEV),
-         "sds_host": SingleDeviceSharding(DEV, memory_kind="pinned_host")}[name]
-    assert _sharding_info(s) == S[f"sharding/{name}"]["value"]
+    s = RP.sharding_cases(pyjax, meshes)[name]
+    assert RP.sharding_info(s) == S[f"sharding/{name}"]["value"]
 
 
 def test_sharding_equality_matches_jax(meshes):
-    me = meshes["me"]
-    got = [NamedSharding(me, P("x")) == NamedSharding(me, P("x")),
-           NamedSharding(me, P()) == NamedSharding(me, P(None)),
-           NamedSharding(me, P()) == NamedSharding(me, P(), memory_kind="device"),
-           NamedSharding(me, P()) == SingleDeviceSharding(DEV),
-           NamedSharding(me, P()).is_equivalent_to(SingleDeviceSharding(DEV), 2),
-           hash(NamedSharding(me, P("x"))) == hash(NamedSharding(me, P("x"))),
-           isinstance(SingleDeviceSharding(DEV), pyjax.sharding.Sharding),
-           isinstance(NamedSharding(me, P()), pyjax.sharding.Sharding)]
-    assert got == S["sharding/eq"]["value"]
+    assert RP.sharding_equalities(pyjax, meshes) == S["sharding/eq"]["value"]
 
 
 def test_named_sharding_errors_match_jax(meshes):

@@ -4,6 +4,8 @@
 
 Writes ``tests/fixtures/runtime_api.json`` (tests/test_sharding.py, tests/test_refs.py,
 tests/test_runtime_api.py and tests/lax/test_misc_ops.py read it; they never import jax).
+The case programs the tests also run (with pyjax) live in
+``tests/fixtures/runtime_programs.py``; each is written once there, for both sides.
 
 Run from the repo root with the JAX venv (see tests/fixtures/README.md)::
 
@@ -19,7 +21,11 @@ import sys
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(os.path.dirname(HERE), "tests", "fixtures", "runtime_api.json")
+FIXTURES = os.path.join(os.path.dirname(HERE), "tests", "fixtures")
+OUT = os.path.join(FIXTURES, "runtime_api.json")
+sys.path.insert(0, FIXTURES)
+
+import runtime_programs as RP  # noqa: E402  (tests/fixtures/runtime_programs.py, shared with the tests)
 
 
 def run(fn):
@@ -44,6 +50,12 @@ RNG_SHAPES = [[], [1], [4], [5], [2, 3], [3, 5], [3, 5, 7], [7, 3], [2, 1, 3], [
               [1, 7], [9, 1]]
 
 
+def rng_bits(lax, np, key, alg, shape, dt):
+    """The new key and the bits of one ``rng_bit_generator`` call, as lists."""
+    nk, bits = lax.rng_bit_generator(key, tuple(shape), dtype=dt, algorithm=alg)
+    return [np.asarray(nk).tolist(), np.asarray(bits).tolist()]
+
+
 def rng_cases(jax, jnp, np):
     from jax import lax
     out = {}
@@ -52,12 +64,9 @@ def rng_cases(jax, jnp, np):
         for alg in lax.RandomAlgorithm:
             for shape in RNG_SHAPES:
                 for dt in ["uint8", "uint16", "uint32"]:
-                    name = f"{kname}/{alg.name}/{shape}/{dt}"
-                    def f(key=key, alg=alg, shape=shape, dt=dt):
-                        nk, bits = lax.rng_bit_generator(key, tuple(shape), dtype=dt,
-                                                         algorithm=alg)
-                        return [np.asarray(nk).tolist(), np.asarray(bits).tolist()]
-                    out[name] = run(f)
+                    out[f"{kname}/{alg.name}/{shape}/{dt}"] = run(
+                        lambda key=key, alg=alg, shape=shape, dt=dt:
+                        rng_bits(lax, np, key, alg, shape, dt))
     keys = jnp.array([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]], jnp.uint32)
     for alg in lax.RandomAlgorithm:
         out[f"vmap/{alg.name}"] = run(lambda alg=alg: [
@@ -79,46 +88,27 @@ def rng_cases_x64(jax, jnp, np):
             for shape in RNG_SHAPES:
                 for kk, key in [("u32", key32), ("u64", key64)]:
                     for dt in ["uint32", "uint64"]:
-                        name = f"{kname}/{kk}/{alg.name}/{shape}/{dt}"
-                        def f(key=key, alg=alg, shape=shape, dt=dt):
-                            nk, bits = lax.rng_bit_generator(key, tuple(shape), dtype=dt,
-                                                             algorithm=alg)
-                            return [np.asarray(nk).tolist(), np.asarray(bits).tolist()]
-                        out[name] = run(f)
+                        out[f"{kname}/{kk}/{alg.name}/{shape}/{dt}"] = run(
+                            lambda key=key, alg=alg, shape=shape, dt=dt:
+                            rng_bits(lax, np, key, alg, shape, dt))
     return out
 
 
 def sharding_cases(jax, jnp, np):
-    from jax.sharding import (AbstractMesh, AxisType, Mesh, NamedSharding, PartitionSpec as P,
-                              SingleDeviceSharding)
+    from jax.sharding import (AbstractMesh, AxisType, Mesh, NamedSharding, PartitionSpec as P)
     out = {}
     dev = jax.devices()[0]
-    me = jax.make_mesh((1,), ("x",))
-    ma = jax.make_mesh((1,), ("x",), axis_types=(AxisType.Auto,))
-    m2 = jax.make_mesh((1, 1), ("a", "b"), axis_types=(AxisType.Auto, AxisType.Explicit))
-    specs = {"P()": P(), "P(None)": P(None), "P('x')": P("x"), "P('x', None)": P("x", None),
-             "P(('x','y'))": P(("x", "y")), "P(('x',))": P(("x",)), "P(())": P(()),
-             "P(None, 'x')": P(None, "x"), "P('x', unreduced={'y'})": P("x", unreduced={"y"}),
-             "P(UNCONSTRAINED)": P(P.UNCONSTRAINED)}
-    for k, p in specs.items():
+    base = RP.base_meshes(jax)
+    me, ma, m2 = base["me"], base["ma"], base["m2"]
+    for k, p in RP.partition_specs(P).items():
         out[f"repr/{k}"] = run(lambda p=p: repr(p))
     out["P/eq"] = run(lambda: [P("x") == P("x"), P("x") == P("x", None), P() == P(None),
                                P(("x",)) == P("x"), P("x") == ("x",), len(P("x", None)),
                                list(P("x", None, ("a", "b"))), P("x", None)[1:]])
     out["repr/AxisType"] = run(lambda: [repr(AxisType.Auto), str(AxisType.Explicit),
                                         [t.name for t in AxisType]])
-    meshes = {"make_mesh_x": me, "make_mesh_auto": ma, "make_mesh_2d": m2,
-              "Mesh_ctor": Mesh(np.array([dev]), ("x",)),
-              "Mesh_2d": Mesh(np.array([[dev]]), ("a", "b")),
-              "make_mesh_empty": jax.make_mesh((), ())}
-    for k, m in meshes.items():
-        out[f"mesh/{k}"] = run(lambda m=m: {
-            "repr": repr(m), "str": str(m), "shape": list(m.shape.items()),
-            "axis_names": list(m.axis_names), "axis_sizes": list(m.axis_sizes),
-            "axis_types": [t.name for t in m.axis_types], "size": m.size, "empty": m.empty,
-            "device_ids": np.asarray(m.device_ids).tolist(), "devices_shape":
-            list(m.devices.shape), "abstract": repr(m.abstract_mesh),
-            "explicit_axes": list(m.explicit_axes), "auto_axes": list(m.auto_axes)})
+    for k, m in RP.mesh_cases(jax, np, base).items():
+        out[f"mesh/{k}"] = run(lambda m=m: RP.mesh_info(np, m))
     out["mesh/eq"] = run(lambda: [me == jax.make_mesh((1,), ("x",)), me == ma,
                                   hash(me) == hash(jax.make_mesh((1,), ("x",)))])
     out["abstract/repr"] = run(lambda: [repr(AbstractMesh((1, 2), ("a", "b"))),
@@ -131,35 +121,9 @@ def sharding_cases(jax, jnp, np):
     out["err/make_mesh_types"] = run(lambda: jax.make_mesh((1,), ("a",),
                                                            axis_types=(AxisType.Auto,) * 2))
     out["err/Mesh_ndim"] = run(lambda: Mesh(np.array([dev]), ("a", "b")))
-    shardings = {"ns_x": NamedSharding(me, P("x")), "ns_auto": NamedSharding(ma, P("x")),
-                 "ns_empty": NamedSharding(me, P()),
-                 "ns_pinned": NamedSharding(me, P(), memory_kind="pinned_host"),
-                 "ns_2d": NamedSharding(m2, P(("a", "b"), None)),
-                 "ns_abstract": NamedSharding(me.abstract_mesh, P("x")),
-                 "sds": SingleDeviceSharding(dev),
-                 "sds_host": SingleDeviceSharding(dev, memory_kind="pinned_host")}
-    for k, s in shardings.items():
-        def info(s=s):
-            d = {"repr": repr(s), "str": str(s), "memory_kind": s.memory_kind,
-                 "is_fully_replicated": s.is_fully_replicated,
-                 "shard_shape": list(s.shard_shape((4, 3)))}
-            try:
-                d["device_set"] = sorted(repr(x) for x in s.device_set)
-                d["num_devices"] = s.num_devices
-                d["indices"] = repr(s.devices_indices_map((4, 3)))
-            except ValueError as e:
-                d["device_set_error"] = str(e)
-            return d
-        out[f"sharding/{k}"] = run(info)
-    out["sharding/eq"] = run(lambda: [
-        NamedSharding(me, P("x")) == NamedSharding(me, P("x")),
-        NamedSharding(me, P()) == NamedSharding(me, P(None)),
-        NamedSharding(me, P()) == NamedSharding(me, P(), memory_kind="device"),
-        NamedSharding(me, P()) == SingleDeviceSharding(dev),
-        NamedSharding(me, P()).is_equivalent_to(SingleDeviceSharding(dev), 2),
-        hash(NamedSharding(me, P("x"))) == hash(NamedSharding(me, P("x"))),
-        isinstance(SingleDeviceSharding(dev), jax.sharding.Sharding),
-        isinstance(NamedSharding(me, P()), jax.sharding.Sharding)])
+    for k, s in RP.sharding_cases(jax, base).items():
+        out[f"sharding/{k}"] = run(lambda s=s: RP.sharding_info(s))
+    out["sharding/eq"] = run(lambda: RP.sharding_equalities(jax, base))
     out["err/ns_bad_axis"] = run(lambda: NamedSharding(me, P("z")))
     out["err/ns_dup"] = run(lambda: NamedSharding(m2, P("a", "a")))
     out["err/ns_memory_kind"] = run(lambda: NamedSharding(me, P(), memory_kind="foo"))
@@ -258,69 +222,17 @@ def sharding_cases(jax, jnp, np):
 def ref_cases(jax, jnp, np):
     out = {}
 
-    def seq():
-        r = jax.new_ref(jnp.arange(3.0))
-        res = [repr(r), repr(jax.typeof(r)), list(r.shape), str(r.dtype)]
-        r[0] = 5.0
-        res.append(repr(r[...]))
-        r[...] += 1
-        res.append(repr(r[...]))
-        res.append(repr(r[1:]))
-        res.append(repr(jax.freeze(r)))
-        r2 = jax.new_ref(1.0)
-        res += [repr(r2), repr(jax.typeof(r2))]
-        r2[...] = 3.0
-        res.append(repr(r2[...]))
-        r3 = jax.new_ref(jnp.arange(6.0).reshape(2, 3))
-        res.append(repr(r3[0, 1:]))
-        res.append(repr(r3[:, jax.ds(1, 2)]))
-        res.append(repr(r3[jnp.array([1, 0])]))
-        r3[:, jax.ds(1, 2)] = jnp.zeros((2, 2))
-        res.append(repr(r3))
-        r3.addupdate(jnp.ones((2, 3)))
-        res.append(repr(r3))
-        r3.addupdate(jnp.full((3,), 2.0), 1)
-        res.append(repr(r3))
-        res.append(len(r3))
-        ri = jax.new_ref(jnp.arange(5))
-        ri[3] = 100
-        res.append(repr(ri))
-        res.append(repr(jax.tree_util.tree_leaves(ri)))
-        return res
-    out["eager"] = run(seq)
+    out["eager"] = run(lambda: RP.ref_eager_sequence(jax, jnp, np))
 
-    def f(x):
-        r = jax.new_ref(jnp.zeros(3))
-        r[...] = x * 2
-        r[1] += x[0]
-        return jax.freeze(r).sum() + r[0]
+    f = RP.internal_ref_program(jax, jnp, np)
     out["grad_internal"] = run(lambda: np.asarray(jax.grad(f)(jnp.arange(1.0, 4.0))).tolist())
     out["jit_grad_internal"] = run(lambda: np.asarray(
         jax.jit(jax.grad(f))(jnp.arange(1.0, 4.0))).tolist())
     out["vmap_internal"] = run(lambda: np.asarray(
         jax.vmap(f)(jnp.arange(6.0).reshape(2, 3))).tolist())
 
-    def g(r, x):
-        r[...] = r[...] * 2 + x
-        return r[0]
-
-    def jit_arg():
-        rr = jax.new_ref(jnp.ones(2))
-        gj = jax.jit(g)
-        a = gj(rr, jnp.arange(2.0))
-        b = gj(rr, jnp.arange(2.0))
-        return [repr(a), repr(b), repr(rr)]
-    out["jit_arg"] = run(jit_arg)
-
-    def jit_internal():
-        @jax.jit
-        def h(x):
-            r = jax.new_ref(x)
-            r[...] = r[...] * 2
-            r[0] = 7.0
-            return jax.freeze(r)
-        return repr(h(jnp.ones(3)))
-    out["jit_internal"] = run(jit_internal)
+    out["jit_arg"] = run(lambda: RP.ref_as_jit_argument(jax, jnp, np))
+    out["jit_internal"] = run(lambda: RP.ref_inside_jit(jax, jnp, np))
     out["err/return_ref"] = run(lambda: jax.jit(lambda: jax.new_ref(1.0))())
     out["err/dtype"] = run(lambda: jax.new_ref(1.0).__setitem__(..., 3))
     out["err/shape"] = run(lambda: jax.new_ref(jnp.zeros(3)).__setitem__(..., jnp.zeros(2)))
@@ -330,15 +242,7 @@ def ref_cases(jax, jnp, np):
     out["err/ds_stride"] = run(lambda: jax.ds(1, 2, 1.0))
     out["grad_wrt_x"] = run(lambda: float(jax.grad(lambda x, r: (r[...] * x).sum())(
         1.0, jax.new_ref(jnp.ones(3)))))
-    def with_refs():
-        f = lambda v, w: jnp.sin(v) * w  # noqa: E731
-        _, f_vjp = jax.vjp(f, jnp.ones(2), jnp.full(2, 2.0))
-        r = jax.new_ref(jnp.ones(2))
-        a = f_vjp.with_refs(jax.ad.GradValue(), r)(jnp.ones(2))
-        res = [repr(a), repr(r)]
-        b = f_vjp.with_refs(jax.ad.DontWant(), r)(jnp.ones(2))
-        return res + [repr(b), repr(r)]
-    out["vjp_with_refs"] = run(with_refs)
+    out["vjp_with_refs"] = run(lambda: RP.vjp_with_refs(jax, jnp, np))
     r10 = lambda: jax.new_ref(jnp.arange(10))  # noqa: E731
     out["ds/ref_strided"] = run(lambda: repr(r10()[jax.ds(7, 2, 2)]))
     out["ds/ref_strided2"] = run(lambda: repr(r10()[jax.ds(1, 3, 2)]))
@@ -346,32 +250,12 @@ def ref_cases(jax, jnp, np):
     out["err/ds_ref_negative"] = run(lambda: r10()[jax.ds(-1, 1)])
     out["ds/ref_dynamic_clamped"] = run(lambda: repr(jax.jit(
         lambda r, i: r[jax.ds(i, 3)])(r10(), 9)))
-
-    def ds_set():
-        r = r10()
-        r[jax.ds(1, 3, 2)] = jnp.array([-1, -2, -3])
-        r[jax.ds(8, 2)] = jnp.array([100, 200])
-        return repr(r)
-    out["ds/ref_set"] = run(ds_set)
-    xs = jnp.arange(10)
-    ys = jnp.arange(12).reshape(3, 4)
-    out["ds/jnp"] = run(lambda: [repr(xs[jax.ds(4, 2)]), repr(xs[jax.ds(9, 3)]),
-                                 repr(xs[jax.ds(1, 3, 2)]), repr(xs[jax.ds(-2, 3)]),
-                                 repr(jax.jit(lambda a, i: a[jax.ds(i, 2)])(xs, -1)),
-                                 repr(ys[1, jax.ds(1, 2)]), repr(ys[jax.ds(0, 2), jax.ds(2, 2)]),
-                                 repr(ys[..., jax.ds(1, 2)])])
+    out["ds/ref_set"] = run(lambda: RP.ds_ref_writes(jax, jnp, np))
+    out["ds/jnp"] = run(lambda: RP.ds_array_indexing(jax, jnp, np))
     out["free_ref"] = run(lambda: repr(jax.free_ref(jax.new_ref(1.0))))
     out["err/empty_ref_eager"] = run(lambda: jax.empty_ref(jax.ShapeDtypeStruct((2,),
                                                                                jnp.float32)))
-
-    def empty_in_jit():
-        @jax.jit
-        def h(x):
-            r = jax.empty_ref(jax.ShapeDtypeStruct((2,), jnp.float32))
-            r[...] = x
-            return jax.freeze(r)
-        return repr(h(jnp.ones(2)))
-    out["empty_ref_jit"] = run(empty_in_jit)
+    out["empty_ref_jit"] = run(lambda: RP.empty_ref_inside_jit(jax, jnp, np))
     return out
 
 
@@ -493,54 +377,13 @@ def runtime_cases(jax, jnp, np):
             jax.lax.reduce_sum(jnp.ones(3, jnp.float16), (0,))
     out["err/f16"] = run(f16_err)
 
-    def user_context():
-        u = jax.make_user_context()
-        res = [u.value, u.get_global()]
-        u.set_global(4)
-        res.append(u.value)
-        count = [0]
+    out["user_context"] = run(lambda: RP.user_context(jax))
 
-        def g(v):
-            count[0] += 1
-            return v * 2
-        gj = jax.jit(g)
-        gj(1.0)
-        with u(5):
-            res.append(u.value)
-            res.append(u.get_global())
-            gj(1.0)
-        gj(1.0)
-        res.append(count[0])
-        return res
-    out["user_context"] = run(user_context)
+    out["fwd_and_bwd"] = run(lambda: RP.fwd_and_bwd(jax, jnp, np))
+    out["ad_markers"] = run(lambda: RP.ad_markers(jax))
+    out["softmax/custom_jvp"] = run(lambda: RP.softmax_grads(jax, jnp, np, True))
+    out["softmax/default"] = run(lambda: RP.softmax_grads(jax, jnp, np, False))
 
-    def fwd_bwd():
-        f = lambda x, w: jnp.sin(x) * w  # noqa: E731
-        xv, w = jnp.ones(2), jnp.full(2, 2.0)
-        fwd, bwd = jax.fwd_and_bwd(f, argnums=(0, 1))
-        y, res = fwd(xv, w)
-        cts = bwd(res, jnp.ones(2))
-        fwd1, bwd1 = jax.fwd_and_bwd(f, argnums=0, jitted=False)
-        y1, res1 = fwd1(xv, w)
-        return [np.asarray(y).tolist(), [np.asarray(c).tolist() for c in cts],
-                np.asarray(bwd1(res1, jnp.ones(2))).tolist()]
-    out["fwd_and_bwd"] = run(fwd_bwd)
-    out["ad_markers"] = run(lambda: [repr(jax.ad.GradRef()), repr(jax.ad.DidntWant()),
-                                     repr(jax.ad.GradValue()), repr(jax.ad.DontWant()),
-                                     str(jax.tree_util.tree_structure(jax.ad.GradRef())),
-                                     str(jax.tree_util.tree_structure(jax.ad.DontWant())),
-                                     jax.ad.GradValue() == jax.ad.GradValue()])
-    def softmax_grads(flag):
-        with jax.softmax_custom_jvp(flag):
-            xi = jnp.array([1.0, 2.0, -jnp.inf])
-            return [np.asarray(jax.nn.softmax(xi)).tolist(),
-                    [str(v) for v in np.asarray(jax.grad(lambda v: jax.nn.softmax(v)[0])(xi))],
-                    np.asarray(jax.jacrev(jax.nn.softmax)(jnp.array([1.0, 2.0, 3.0]))).tolist(),
-                    np.asarray(jax.grad(lambda v: jax.nn.softmax(
-                        v, where=jnp.array([True, True, False]))[0])(
-                            jnp.array([1.0, 2.0, 3.0]))).tolist()]
-    out["softmax/custom_jvp"] = run(lambda: softmax_grads(True))
-    out["softmax/default"] = run(lambda: softmax_grads(False))
     def leak():
         leaked = []
         with jax.checking_leaks():

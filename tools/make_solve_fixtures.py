@@ -97,14 +97,19 @@ PAIRS = S("""
     """)
 
 
-def _assoc_cases():
-    c = []
-
-    def add(name, expr, source=PAIRS, x64=False):
+def _adder(cases, source):
+    """``add(name, expr, x64=False)``: append a case running ``source`` first to ``cases``."""
+    def add(name, expr, x64=False):
         case = {"name": name, "source": source, "expr": expr}
         if x64:
             case["x64"] = True
-        c.append(case)
+        cases.append(case)
+    return add
+
+
+def _assoc_cases():
+    c = []
+    add = _adder(c, PAIRS)
 
     add("assoc_cumsum_2d_axis1", "lax.associative_scan(jnp.add, x_f32, axis=1)")
     add("assoc_cumsum_neg_axis", "lax.associative_scan(jnp.add, b3_f32, axis=-1)")
@@ -140,12 +145,7 @@ def _assoc_cases():
 
 def _linear_cases():
     c = []
-
-    def add(name, expr, x64=False):
-        case = {"name": name, "source": LINEAR, "expr": expr}
-        if x64:
-            case["x64"] = True
-        c.append(case)
+    add = _adder(c, LINEAR)
 
     add("ls_value", "lsolve(mb_f32, v_f32)")
     add("ls_value_sym", "lsolve_sym(spd_f32, v_f32)")
@@ -188,12 +188,7 @@ def _linear_cases():
 
 def _root_cases():
     c = []
-
-    def add(name, expr, x64=False):
-        case = {"name": name, "source": ROOT, "expr": expr}
-        if x64:
-            case["x64"] = True
-        c.append(case)
+    add = _adder(c, ROOT)
 
     add("root_value", "cube_root(2.0)")
     add("root_err_nonscalar_newton", "cube_root(p_f32)")

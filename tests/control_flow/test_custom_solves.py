@@ -415,19 +415,18 @@ def test_root_jit_and_vmap():
                                rtol=1e-5)
 
 
+def _stored_program(case_name: str, fn_name: str):
+    """The function ``fn_name`` that a stored case's source defines, bound to pyjax: the
+    same program tools/make_solve_fixtures.py ran with JAX."""
+    case, = [c for block in ("cases", "cases_x64") for c in jaxref.cases(FIXTURE, block)
+             if c["name"] == case_name]
+    ns = {"jax": jax, "jnp": jnp, "lax": lax, "np": np}
+    exec(compile(case["source"], "<fixture-source>", "exec"), ns)  # noqa: S102 - repo fixture
+    return ns[fn_name]
+
+
 def test_root_pytree_jacobian():
-    def vec_root(a):
-        f = lambda x: {"u": x["u"] * x["u"] - a, "v": 3.0 * x["v"] - x["u"]}  # noqa: E731
-
-        def solve(f, x0):
-            u = jnp.sqrt(a)
-            return {"u": u, "v": u / 3.0}
-
-        def tsolve(g, y):
-            du = y["u"] / (2.0 * jnp.sqrt(a))
-            return {"u": du, "v": (y["v"] + du) / 3.0}
-        return lax.custom_root(f, {"u": jnp.ones_like(a), "v": jnp.ones_like(a)}, solve, tsolve)
-
+    vec_root = _stored_program("root_tree", "vec_root")
     with enable_x64(True):
         a = np.array([4.0, 9.0, 2.0])
         want = np.diag(0.5 / np.sqrt(a))
