@@ -282,3 +282,28 @@ def test_xla_exact_twin_primitives_are_not_lowered_to_numpy():
     with pytest.raises(native_lowering.Unsupported, match="XLA-exact 'log'"):
         native_lowering.lower_scan(p["jaxpr"], p["length"], p["reverse"], p["num_consts"],
                                    p["num_carry"])
+
+
+def test_without_numba_loops_stay_on_tier1(monkeypatch):
+    monkeypatch.setattr(native, "_numba", False)   # as if numba were not installed
+    f = lambda x: lax.fori_loop(0, 9, lambda i, c: c * 2 + i, x)  # noqa: E731
+    before = dict(native.stats)
+    out = _run("always", f, jnp.int32(1))
+    assert native.stats == before
+    assert int(out) == _reference_doubling(1, 9)
+    closed = pyjax.make_jaxpr(f)(jnp.int32(1))
+    p = closed.jaxpr.eqns[0].params
+    runner = native.scan_runner(p["jaxpr"], p["length"], p["reverse"], p["num_consts"],
+                                p["num_carry"])
+    pyjax.config.update("jax_pyjax_native_loops", "always")
+    try:
+        runner(np.int32(0), np.int32(1))
+    finally:
+        pyjax.config.update("jax_pyjax_native_loops", "auto")
+    assert runner.native is False and runner.native_error == "numba is not installed"
+
+
+def _reference_doubling(c, n):
+    for i in range(n):
+        c = c * 2 + i
+    return c
