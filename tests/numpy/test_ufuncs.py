@@ -10,7 +10,7 @@ import pytest
 
 import pyjax
 import pyjax.numpy as jnp
-from pyjax._src.numpy import ufuncs
+from pyjax._src.numpy import ufuncs, unary_ufuncs
 from harness import OpRecord, check_abstract, check_grad, check_jit, check_vmap
 
 # the shared stored-result replay helper lives beside these tests
@@ -898,7 +898,7 @@ def test_gradient_conventions():
 
 # ---- stored JAX results --------------------------------------------------------------------
 
-MY_FNS = set(ufuncs.__all__) | {"fix"}
+MY_FNS = set(ufuncs.__all__) | set(unary_ufuncs.__all__) | {"fix"}
 
 
 def _fixture_params():

@@ -6,6 +6,7 @@ OPTIONAL_FAMILY_MODULES = [
     "pyjax._src.numpy.dtypes_api",
     "pyjax._src.numpy.creation",
     "pyjax._src.numpy.ufuncs",
+    "pyjax._src.numpy.unary_ufuncs",
     "pyjax._src.numpy.reductions",
     "pyjax._src.numpy.manipulation",
     "pyjax._src.numpy.indexing",
