@@ -295,11 +295,12 @@ def test_without_numba_loops_stay_on_tier1(monkeypatch):
     p = closed.jaxpr.eqns[0].params
     runner = native.scan_runner(p["jaxpr"], p["length"], p["reverse"], p["num_consts"],
                                 p["num_carry"])
+    old = config.jax_pyjax_native_loops
     pyjax.config.update("jax_pyjax_native_loops", "always")
     try:
         runner(np.int32(0), np.int32(1))
     finally:
-        pyjax.config.update("jax_pyjax_native_loops", "auto")
+        pyjax.config.update("jax_pyjax_native_loops", old)
     assert runner.native is False and runner.native_error == "numba is not installed"
 
 
@@ -307,3 +308,14 @@ def _reference_doubling(c, n):
     for i in range(n):
         c = c * 2 + i
     return c
+
+
+def test_elementwise_operands_broadcast_numpy_style_in_small_values():
+    # batching rules leave size-1 axes for lax's elementwise ops to broadcast, as in
+    # (2, 3) * (1, 3) or (2, 3, 1) * (2, 1, 3) (seen in BFGS under vmap)
+    def body(i, c):
+        m = lax.mul(c, c[:1] * 0.5)
+        outer = lax.mul(m.reshape(2, 3, 1), c.reshape(2, 1, 3))
+        return m + outer.sum(2) * 0.01 - lax.div(c, c.sum(1, keepdims=True))
+    f = lambda x: lax.fori_loop(0, 5, body, x)  # noqa: E731
+    _check_native(f, jnp.arange(1.0, 7.0).reshape(2, 3))

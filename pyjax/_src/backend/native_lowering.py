@@ -328,10 +328,23 @@ def _elementwise(lo: _Lowering, eqn, rule) -> None:
         lo.set_scalar(out, rule(lo, eqn, [lo.s(x) for x in eqn.invars], True))
     elif _is_small(out.aval):
         n = _size(out.aval.shape)
-        cols = [lo.elems(x, n) for x in eqn.invars]
+        cols = [lo.elems(x, n) if x.aval.shape in ((), out.aval.shape)
+                else _broadcast_elems(lo, x, out.aval.shape) for x in eqn.invars]
         lo.set_elems(out, [rule(lo, eqn, [c[k] for c in cols], True) for k in range(n)])
     else:
         lo.set_array(out, rule(lo, eqn, [lo.operand(x) for x in eqn.invars], False))
+
+
+def _broadcast_elems(lo: _Lowering, x, shape) -> list[str]:
+    """Elements of ``x`` broadcast NumPy-style to ``shape`` (batching rules may leave
+    size-1 axes for the operation to broadcast)."""
+    ids = np.arange(_size(x.aval.shape)).reshape(x.aval.shape)
+    try:
+        flat = np.broadcast_to(ids, shape).reshape(-1)
+    except ValueError:
+        raise Unsupported(f"operand of shape {x.aval.shape} for a result of shape "
+                          f"{shape}") from None
+    return [lo.elem(x, int(i)) for i in flat]
 
 
 def _template(t: str):
