@@ -319,3 +319,38 @@ def test_elementwise_operands_broadcast_numpy_style_in_small_values():
         return m + outer.sum(2) * 0.01 - lax.div(c, c.sum(1, keepdims=True))
     f = lambda x: lax.fori_loop(0, 5, body, x)  # noqa: E731
     _check_native(f, jnp.arange(1.0, 7.0).reshape(2, 3))
+
+
+def test_a_lowering_bug_falls_back_to_tier1_with_a_warning(monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise IndexError("simulated lowering bug")
+    monkeypatch.setattr(native_lowering, "lower_scan", broken)
+    f = lambda x: lax.fori_loop(0, 4, lambda i, c: c * 3 + 1, x)  # noqa: E731
+    before = native.stats["failed"]
+    with caplog.at_level("WARNING", logger="pyjax.native"):
+        out = _run("always", f, jnp.int32(1))
+    assert int(out) == 121
+    assert native.stats["failed"] == before + 1
+    assert "simulated lowering bug" in caplog.text
+
+
+def test_a_native_runtime_error_reruns_on_tier1(monkeypatch):
+    f = lambda x: lax.fori_loop(0, 4, lambda i, c: c * 5 - 2, x)  # noqa: E731
+    closed = pyjax.make_jaxpr(f)(jnp.int32(1))
+    p = closed.jaxpr.eqns[0].params
+    runner = native.scan_runner(p["jaxpr"], p["length"], p["reverse"], p["num_consts"],
+                                p["num_carry"])
+
+    def fail(*a):
+        raise RuntimeError("simulated native failure")
+    runner.native, runner._hoisted = fail, []   # as if compiled code raised
+    before = native.stats["failed"]
+    old = config.jax_pyjax_native_loops
+    pyjax.config.update("jax_pyjax_native_loops", "auto")
+    try:
+        _, c = runner(np.int32(0), np.int32(1))
+    finally:
+        pyjax.config.update("jax_pyjax_native_loops", old)
+    assert int(c) == ((((1 * 5 - 2) * 5 - 2) * 5 - 2) * 5 - 2)
+    assert native.stats["failed"] == before + 1 and runner.native is False
+    assert "simulated native failure" in runner.native_error

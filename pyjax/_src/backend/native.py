@@ -205,7 +205,15 @@ class _Runner:
                 stats["unsupported"] += 1
                 self.native, self.native_error = False, f"unsupported: {e}"
                 logger.debug("%s loop stays on tier 1: %s", self.kind, e)
+            except Exception as e:  # a lowering bug must not break the program: tier 1
+                self._give_up("lowering failed", e)
         return self._src
+
+    def _give_up(self, what: str, e: Exception) -> None:
+        stats["failed"] += 1
+        self.native, self.native_error = False, f"{what}: {type(e).__name__}: {e}"
+        logger.warning("pyjax: a %s loop stays on tier 1 (%s: %s: %s); please report this",
+                       self.kind, what, type(e).__name__, e)
 
     def _use_native(self) -> bool:
         """Run natively from the start: compiled already (and not switched off), or due now."""
@@ -274,7 +282,10 @@ class WhileRunner(_Runner):
 
     def __call__(self, *args) -> list:
         if self._use_native():
-            return self.run_native(args)
+            try:
+                return self.run_native(args)
+            except Exception as e:  # inputs are untouched: rerun on tier 1
+                self._give_up("native run failed", e)
         from pyjax._src.backend.compiler import compiled_callable
         cond_fn = compiled_callable(self.cond_jaxpr)
         body_fn = compiled_callable(self.body_jaxpr)
@@ -290,7 +301,10 @@ class WhileRunner(_Runner):
                 self.tier1_seconds += time.perf_counter() - t0
                 if self._compile():
                     stats["switched_midway"] += 1
-                    return self.run_native([*cconsts, *bconsts, *carry])
+                    try:
+                        return self.run_native([*cconsts, *bconsts, *carry])
+                    except Exception as e:  # carry is intact: go on with tier 1
+                        self._give_up("native run failed", e)
                 t0 = time.perf_counter()
         self.tier1_seconds += time.perf_counter() - t0
         return carry
@@ -334,7 +348,10 @@ class ScanRunner(_Runner):
         xs = args[nc + nk:]
         ys = [np.empty((self.length, *a.shape), a.dtype) for a in self.y_avals]
         if self._use_native():
-            return [*self.run_native(0, consts, carry, xs, ys), *ys]
+            try:
+                return [*self.run_native(0, consts, carry, xs, ys), *ys]
+            except Exception as e:  # inputs are untouched, ys are rewritten: rerun on tier 1
+                self._give_up("native run failed", e)
         from pyjax._src.backend.compiler import compiled_callable
         body = compiled_callable(self.jaxpr)
         length = self.length
@@ -350,7 +367,10 @@ class ScanRunner(_Runner):
                 self.tier1_seconds += time.perf_counter() - t0
                 if self._compile():
                     stats["switched_midway"] += 1
-                    return [*self.run_native(step + 1, consts, carry, xs, ys), *ys]
+                    try:
+                        return [*self.run_native(step + 1, consts, carry, xs, ys), *ys]
+                    except Exception as e:  # carry is intact: go on with tier 1
+                        self._give_up("native run failed", e)
                 t0 = time.perf_counter()
         self.tier1_seconds += time.perf_counter() - t0
         return [*carry, *ys]
