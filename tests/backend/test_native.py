@@ -354,3 +354,17 @@ def test_a_native_runtime_error_reruns_on_tier1(monkeypatch):
     assert int(c) == ((((1 * 5 - 2) * 5 - 2) * 5 - 2) * 5 - 2)
     assert native.stats["failed"] == before + 1 and runner.native is False
     assert "simulated native failure" in runner.native_error
+
+
+def test_large_array_reductions_over_some_axes():
+    x0 = np.random.default_rng(3).normal(size=(4, 5, 6)).astype(np.float32)
+    x0[1, 2, 3] = np.nan
+
+    def body(i, c):
+        x, acc = c
+        r = (lax.reduce_max(x, (1,)).sum() + lax.reduce_min(x, (0, 2)).sum()
+             + lax.reduce_prod(x[:, :2, :2] * 0.5 + 1.0, (2,)).sum())
+        flags = lax.reduce_or(x > 1.0, (0,)).sum() + lax.reduce_and(x > -3.0, (1, 2)).sum()
+        return x * 0.9, acc + jnp.nan_to_num(r) + flags
+    f = lambda x: lax.fori_loop(0, 3, body, (x, jnp.float32(0)))  # noqa: E731
+    _check_native(f, x0, rtol=1e-5)

@@ -16,7 +16,9 @@ a loop that runs once and briefly, and a hot loop runs hundreds of times
 faster.  ``jax_pyjax_native_loops`` is "auto" (that policy), "always"
 (compile before the first iteration: tests, benchmarks) or "never".
 
-numba is optional (``pip install pyjax[native]``).  Without it, or when the
+numba is optional (``pip install pyjax[native]``).  ``PYJAX_NATIVE_STRICT=1`` makes a
+lowering or native-run failure raise instead of falling back (for stress runs such as
+``PYJAX_NATIVE_LOOPS=always PYJAX_NATIVE_STRICT=1 pytest tests``).  Without it, or when the
 loop uses something ``native_lowering`` does not support, or numba fails to
 compile it, the loop stays on tier 1 (``stats`` and ``runner.native_error``
 say why).  Compiled loops are cached on disk: the generated source is written
@@ -210,10 +212,13 @@ class _Runner:
         return self._src
 
     def _give_up(self, what: str, e: Exception) -> None:
+        if os.environ.get("PYJAX_NATIVE_STRICT"):  # stress runs: surface tier-2 bugs
+            raise e
         stats["failed"] += 1
         self.native, self.native_error = False, f"{what}: {type(e).__name__}: {e}"
+        first_line = str(e).splitlines()[0] if str(e) else ""
         logger.warning("pyjax: a %s loop stays on tier 1 (%s: %s: %s); please report this",
-                       self.kind, what, type(e).__name__, e)
+                       self.kind, what, type(e).__name__, first_line)
 
     def _use_native(self) -> bool:
         """Run natively from the start: compiled already (and not switched off), or due now."""
@@ -239,10 +244,7 @@ class _Runner:
                 self._compiled = fn
                 self._warm_up()
             except Exception as e:  # numba typing/lowering failure: keep tier 1
-                stats["failed"] += 1
-                self.native, self.native_error = False, f"numba failed: {type(e).__name__}: {e}"
-                logger.warning("pyjax: %s loop stays on tier 1 (numba could not compile it: "
-                               "%s)", self.kind, str(e).splitlines()[0] if str(e) else e)
+                self._give_up("numba could not compile it", e)
                 return False
             stats["compiled"] += 1
             self.native = fn

@@ -676,6 +676,10 @@ _REDUCERS = {"reduce_sum": ("np.sum", "({0} + {1})"),
              "reduce_or": ("np.any", "({0} or {1})")}
 
 
+_ROW_REDUCERS = {"np.max": "_rows_max", "np.min": "_rows_min", "np.prod": "_rows_prod",
+                 "np.all": "_rows_all", "np.any": "_rows_any"}
+
+
 def _reduce(lo: _Lowering, eqn, fn: str, combine: str) -> None:
     x, out = eqn.invars[0], eqn.outvars[0]
     axes = sorted(int(a) for a in eqn.params["axes"])
@@ -703,11 +707,22 @@ def _reduce(lo: _Lowering, eqn, fn: str, combine: str) -> None:
     if len(axes) == len(shape):
         lo.set_scalar(out, f"{fn}({val})")
         return
-    for a in reversed(axes):  # numba's axis= takes one int: highest axis first
-        nxt = lo.fresh()
-        lo.emit(f"{nxt} = {fn}({val}, axis={a})")
-        val = nxt
-    lo.set_value(out, val)
+    if fn == "np.sum":
+        for a in reversed(axes):  # numba's axis= takes one int: highest axis first
+            nxt = lo.fresh()
+            lo.emit(f"{nxt} = np.sum({val}, axis={a})")
+            val = nxt
+        lo.set_value(out, val)
+        return
+    # other reductions take no axis in numba: reduced axes last, then one row each
+    keep = [d for d in range(len(shape)) if d not in axes]
+    m, k = _size([shape[d] for d in keep]), _size([shape[d] for d in axes])
+    if m == 0 or k == 0:
+        raise Unsupported(f"{eqn.primitive.name} over an empty axis")
+    rows = lo.fresh()
+    lo.emit(f"{rows} = np.ascontiguousarray(np.transpose({val}, "
+            f"{_shape_text(keep + axes)})).reshape(({m}, {k}))")
+    lo.set_array(out, f"{_ROW_REDUCERS[fn]}({rows}).reshape({_shape_text(out.aval.shape)})")
 
 
 def _argminmax(lo: _Lowering, eqn) -> None:
@@ -924,7 +939,8 @@ _RULES = {
 
 _HEADER = ("import numpy as np\n"
            "from pyjax._src.backend.native_support import (_float_to_int, _int_div, _int_rem,\n"
-           "    _matmul, _tanh_f32_array, _tanh_f32_scalar)\n")
+           "    _matmul, _rows_all, _rows_any, _rows_max, _rows_min, _rows_prod,\n"
+           "    _tanh_f32_array, _tanh_f32_scalar)\n")
 
 
 def _check_avals(closed: ClosedJaxpr) -> None:

@@ -85,3 +85,67 @@ def _matmul(a, b):
     signature) because numba's typing and lowering of ``np.dot`` dominates the
     compile time of a loop that inlines it."""
     return np.dot(a, b)
+
+
+# Row reductions of a C-contiguous (M, K) array: numba's np.max/np.min/np.prod/np.all/
+# np.any take no axis argument.  Max and min propagate NaN, as lax's reductions do.
+
+@numba.njit(cache=True, error_model="numpy")
+def _rows_max(m):
+    out = np.empty(m.shape[0], m.dtype)
+    for i in range(m.shape[0]):
+        acc = m[i, 0]
+        for k in range(1, m.shape[1]):
+            v = m[i, k]
+            if v > acc or v != v:
+                acc = v
+        out[i] = acc
+    return out
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _rows_min(m):
+    out = np.empty(m.shape[0], m.dtype)
+    for i in range(m.shape[0]):
+        acc = m[i, 0]
+        for k in range(1, m.shape[1]):
+            v = m[i, k]
+            if v < acc or v != v:
+                acc = v
+        out[i] = acc
+    return out
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _rows_prod(m):
+    out = np.empty(m.shape[0], m.dtype)
+    for i in range(m.shape[0]):
+        acc = m[i, 0]
+        for k in range(1, m.shape[1]):
+            acc = acc * m[i, k]
+        out[i] = acc
+    return out
+
+
+@numba.njit(cache=True)
+def _rows_all(m):
+    out = np.empty(m.shape[0], np.bool_)
+    for i in range(m.shape[0]):
+        out[i] = True
+        for k in range(m.shape[1]):
+            if not m[i, k]:
+                out[i] = False
+                break
+    return out
+
+
+@numba.njit(cache=True)
+def _rows_any(m):
+    out = np.empty(m.shape[0], np.bool_)
+    for i in range(m.shape[0]):
+        out[i] = False
+        for k in range(m.shape[1]):
+            if m[i, k]:
+                out[i] = True
+                break
+    return out
