@@ -370,3 +370,13 @@ def test_large_array_reductions_over_some_axes():
         return x * 0.9, acc + jnp.nan_to_num(r) + flags
     f = lambda x: lax.fori_loop(0, 3, body, (x, jnp.float32(0)))  # noqa: E731
     _check_native(f, x0, rtol=1e-5)
+
+
+def test_complex_carry_with_real_imag_conj():
+    def body(i, z):
+        w = z * jnp.conj(z) * 0.1 + z * (0.5 + 0.25j)
+        return w + (jnp.real(w) - jnp.imag(w)) * 0.01
+    f = lambda z: lax.fori_loop(0, 8, body, z)  # noqa: E731
+    _check_native(f, jnp.array([1 + 2j, 0.5 - 1j, 3j], jnp.complex64), rtol=1e-5)
+    f_big = lambda z: lax.fori_loop(0, 8, body, z)  # noqa: E731
+    _check_native(f_big, (jnp.arange(40) * (0.1 + 0.05j)).astype(jnp.complex64), rtol=1e-5)

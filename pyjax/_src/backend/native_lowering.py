@@ -58,6 +58,7 @@ _UNARY = {
     "log1p": "np.log1p({0})", "expm1": "np.expm1({0})", "sqrt": "np.sqrt({0})",
     "abs": "np.abs({0})", "floor": "np.floor({0})", "ceil": "np.ceil({0})",
     "sign": "np.sign({0})", "is_finite": "np.isfinite({0})", "square": "({0} * {0})",
+    "real": "np.real({0})", "imag": "np.imag({0})", "conj": "np.conj({0})",
     "copy": "{0}", "copy_p": "{0}", "stop_gradient": "{0}", "optimization_barrier": "{0}",
 }
 
