@@ -10,6 +10,7 @@ OPTIONAL_FAMILY_MODULES = [
     "pyjax._src.numpy.reductions",
     "pyjax._src.numpy.manipulation",
     "pyjax._src.numpy.indexing",
+    "pyjax._src.numpy.take_put",
     "pyjax._src.numpy.searching",
     "pyjax._src.numpy.sorting",
     "pyjax._src.numpy.setops",

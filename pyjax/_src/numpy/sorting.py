@@ -131,7 +131,7 @@ def argpartition(a, kth: int, axis: int = -1):
     from pyjax._src.numpy.manipulation import swapaxes
     bottom_ind = lax.top_k(lax.neg(arr), kth + 1)[1]
     # the remaining indices: top_k of a proxy that is 0 at the bottom indices, 1 elsewhere
-    from pyjax._src.numpy.indexing import put_along_axis
+    from pyjax._src.numpy.take_put import put_along_axis
     from pyjax._src.numpy.creation import ones
     proxy = put_along_axis(ones(arr.shape, np.float32), bottom_ind, 0.0, axis=-1,
                            inplace=False)
