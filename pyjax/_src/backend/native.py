@@ -28,6 +28,7 @@ loads machine code in milliseconds instead of compiling again.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import logging
@@ -75,6 +76,7 @@ def cache_dir() -> str:
     return os.path.join(root, "native")
 
 
+@functools.lru_cache(maxsize=None)
 def _support_version() -> str:
     """Generated modules call ``native_support``: its text is part of their cache key."""
     from pyjax._src.backend import native_support
@@ -180,9 +182,14 @@ class _Runner:
         self.tier1_seconds = 0.0
         self.native = None            # None: not tried yet; False: stays on tier 1
         self.native_error: str | None = None
-        self.source: str | None = None
         self._src = None
+        self._compile_estimate = None  # seconds, priced once when first asked
         self._lock = threading.Lock()
+
+    @property
+    def source(self) -> str | None:
+        """The generated numba source, once the loop has been lowered."""
+        return None if self._src is None else self._src.source
 
     def _want_native(self, extra_seconds: float = 0.0) -> bool:
         """Policy: compile once tier 1 has cost as much as compiling would (so a program
@@ -196,7 +203,11 @@ class _Runner:
         if spent < config.jax_pyjax_native_hot_seconds:
             return False
         src = self._lowered()
-        return src is not None and spent >= estimated_compile_seconds(src)
+        if src is None:
+            return False
+        if self._compile_estimate is None:
+            self._compile_estimate = estimated_compile_seconds(src)
+        return spent >= self._compile_estimate
 
     def _lowered(self):
         """The loop's native source (lowered once), or None when it is unsupported."""
@@ -237,12 +248,10 @@ class _Runner:
             src = self._lowered()
             if src is None:
                 return False
-            self.source = src.source
             try:
                 fn = load(src)
                 self._hoisted = [np.require(h, requirements="CW") for h in src.hoisted]
-                self._compiled = fn
-                self._warm_up()
+                self._warm_up(fn)
             except Exception as e:  # numba typing/lowering failure: keep tier 1
                 self._give_up("numba could not compile it", e)
                 return False
@@ -253,8 +262,8 @@ class _Runner:
                                time.perf_counter() - t0)
             return True
 
-    def _warm_up(self):
-        """Compile now (numba compiles on the first call) on the loop's own types."""
+    def _warm_up(self, fn):
+        """Compile ``fn`` now (numba compiles on the first call) on the loop's own types."""
 
 
 class WhileRunner(_Runner):
@@ -272,8 +281,8 @@ class WhileRunner(_Runner):
         return native_lowering.lower_while(self.cond_jaxpr, self.body_jaxpr, self.cond_nconsts,
                                            self.body_nconsts)
 
-    def _warm_up(self):
-        self._compiled.compile(tuple(_numba_type(a) for a in self.in_avals)
+    def _warm_up(self, fn):
+        fn.compile(tuple(_numba_type(a) for a in self.in_avals)
                                + tuple(_numba_type_of(h) for h in self._hoisted))
 
     def run_native(self, args) -> list:
@@ -329,13 +338,13 @@ class ScanRunner(_Runner):
         return native_lowering.lower_scan(self.jaxpr, self.length, self.reverse,
                                           self.num_consts, self.num_carry)
 
-    def _warm_up(self):
+    def _warm_up(self, fn):
         import numba
         ys = [a.update(shape=(self.length, *a.shape)) for a in self.y_avals]
         sig = (numba.types.int64, *(_numba_type(a) for a in
                                     [*self.const_avals, *self.carry_avals, *self.x_avals, *ys]),
                *(_numba_type_of(h) for h in self._hoisted))
-        self._compiled.compile(sig)
+        fn.compile(sig)
 
     def run_native(self, start: int, consts, carry, xs, ys) -> list:
         stats["native_runs"] += 1

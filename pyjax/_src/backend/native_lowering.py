@@ -40,7 +40,6 @@ class Unsupported(Exception):
 class NativeSource:
     """Generated source of one native loop function and how to call it."""
     source: str        # a module defining ``loop``
-    num_args: int      # loop's parameters (see lower_while / lower_scan)
     hoisted: tuple     # array constants of the jaxprs: the last parameters of ``loop``
 
 
@@ -134,6 +133,11 @@ class _Val:
     def __init__(self, aval, scalar=None, array=None, elems=None):
         self.aval, self.scalar, self.array, self.elems = aval, scalar, array, elems
         self.flat = None
+
+    def copy(self) -> "_Val":
+        """The same forms, for a nested block: forms the block adds (packing, unpacking)
+        stay inside it instead of leaking names defined only on one path."""
+        return _Val(self.aval, self.scalar, self.array, list(self.elems) if self.elems else None)
 
 
 class _Lowering:
@@ -312,11 +316,6 @@ class _Lowering:
                 pending.append((slot.array, t))
         for name, t in pending:
             self.emit(f"{name} = {t}")
-
-    def slots_snapshot(self, slots: list[_Val]) -> list[_Val]:
-        """Fresh copies of the slots' forms (so later packing doesn't mutate the slot)."""
-        return [_Val(s.aval, s.scalar, s.array, list(s.elems) if s.elems else None)
-                for s in slots]
 
 
 # -- elementwise ----------------------------------------------------------------------------------
@@ -841,16 +840,12 @@ def _cond(lo: _Lowering, eqn) -> None:
         lo.emit(head)
         lo.indent += 1
         # each branch sees the operands as they are; forms it adds stay inside the branch
-        outs = lo.lower_closed(br, [lo_copy(a) for a in args])
+        outs = lo.lower_closed(br, [a.copy() for a in args])
         lo.assign(results, outs)
         lo.indent -= 1
     for v, r in zip(eqn.outvars, results, strict=True):
         if type(v) is not DropVar:
             lo.vals[v] = r
-
-
-def lo_copy(v: _Val) -> _Val:
-    return _Val(v.aval, v.scalar, v.array, list(v.elems) if v.elems else None)
 
 
 def _while(lo: _Lowering, eqn) -> None:
@@ -861,16 +856,16 @@ def _while(lo: _Lowering, eqn) -> None:
     _emit_while(lo, p["cond_jaxpr"], p["body_jaxpr"], ins[:nc], ins[nc:nc + nb], carry)
     for v, c in zip(eqn.outvars, carry, strict=True):
         if type(v) is not DropVar:
-            lo.vals[v] = lo_copy(c)
+            lo.vals[v] = c.copy()
 
 
 def _emit_while(lo, cond_jaxpr, body_jaxpr, cconsts, bconsts, carry) -> None:
     lo.emit("while True:")
     lo.indent += 1
-    (pred,) = lo.lower_closed(cond_jaxpr, [*map(lo_copy, cconsts), *map(lo_copy, carry)])
+    (pred,) = lo.lower_closed(cond_jaxpr, [v.copy() for v in [*cconsts, *carry]])
     lo.emit(f"if not {pred.scalar}:")
     lo.emit("    break")
-    outs = lo.lower_closed(body_jaxpr, [*map(lo_copy, bconsts), *map(lo_copy, carry)])
+    outs = lo.lower_closed(body_jaxpr, [v.copy() for v in [*bconsts, *carry]])
     lo.assign(carry, outs)
     lo.indent -= 1
 
@@ -890,7 +885,7 @@ def _scan(lo: _Lowering, eqn) -> None:
     _emit_scan_loop(lo, p["jaxpr"], p["length"], p["reverse"], consts, carry, xs, ys, i, "0")
     for v, c in zip(eqn.outvars[:nk], carry, strict=True):
         if type(v) is not DropVar:
-            lo.vals[v] = lo_copy(c)
+            lo.vals[v] = c.copy()
     for v, y in zip(eqn.outvars[nk:], ys, strict=True):
         if type(v) is not DropVar:
             lo.vals[v] = _Val(v.aval, array=y)
@@ -909,7 +904,7 @@ def _emit_scan_loop(lo, jaxpr, length, reverse, consts, carry, xs, ys, i, start)
             x_vals.append(_Val(v.aval, scalar=name))
         else:
             x_vals.append(_Val(v.aval, array=f"{x}[{i}]"))
-    outs = lo.lower_closed(jaxpr, [*map(lo_copy, consts), *map(lo_copy, carry), *x_vals])
+    outs = lo.lower_closed(jaxpr, [*(v.copy() for v in [*consts, *carry]), *x_vals])
     for y, o in zip(ys, outs[len(carry):]):
         if o.scalar is not None:
             lo.emit(f"{y}[{i}] = {o.scalar}")
@@ -999,4 +994,4 @@ def _finish(lo: _Lowering, params: list[str], carry: list[_Val]) -> NativeSource
     params = [*params, *(f"a_h{k}" for k in range(len(lo.hoisted_values)))]
     src = (_HEADER + f"\n\ndef loop({', '.join(params)}):\n" + "\n".join(lo.lines)
            + f"\n    return ({''.join(o + ', ' for o in outs)})\n")
-    return NativeSource(src, len(params), tuple(lo.hoisted_values))
+    return NativeSource(src, tuple(lo.hoisted_values))
