@@ -1,5 +1,5 @@
 """The compiler's exact arithmetic rewrites (``passes.simplify_arithmetic``, commutative CSE)
-and eager ``mul`` by a broadcast one.
+and eager ``mul`` by a broadcast one (values and weak types; no shortcut is taken eagerly).
 
 Every rewrite must give the results of running the jaxpr as written, signs of
 zeros included (NOTE[exact-rewrites] in passes.py), so results are compared with
@@ -224,12 +224,11 @@ def test_jit_grad_is_simplified_and_equal_to_eager(f, negs):
 # -- eager mul by a broadcast one ------------------------------------------------------------------
 
 
-def test_eager_mul_by_broadcast_one_shares_the_buffer():
+def test_eager_mul_by_broadcast_one_is_a_new_array_equal_to_the_operand():
     x = pyjax.numpy.arange(6.0).reshape(2, 3)
     for out in (lax.mul(x, _ones_like(x)), lax.mul(_ones_like(x), x)):
         np.testing.assert_array_equal(out, x)
         assert out is not x and out.weak_type == x.weak_type
-        assert np.shares_memory(np.asarray(out), np.asarray(x))
     out = lax.mul(x, _ones_like(x))
     out.delete()
     np.testing.assert_array_equal(x, np.arange(6.0).reshape(2, 3))  # x unaffected

@@ -369,39 +369,9 @@ def _mul_transpose_rhs(ct, x, y):
     return _unbroadcast(y.aval.shape, mul(x, ct))
 
 
-def _is_broadcast_one(v) -> bool:
-    """``v`` is a broadcast of the value 1 (all strides zero): e.g. the cotangent seed of
-    ``reduce_sum`` in reverse mode, which every ``mul`` transposed after it multiplies in."""
-    return not any(v.strides) and v.size != 0 and v.dtype.kind in "biuf" and v.flat[0] == 1
-
-
-def _install_eager_mul_by_one(prim) -> None:
-    """Eager ``mul`` returns the other operand when one is a broadcast 1: no pass over memory.
-
-    Exact for booleans, integers and real floats (complex is left alone: NumPy's
-    complex product turns ``inf * 1`` into nan).  Invisible in jaxprs: it is an
-    execution shortcut, the jit compiler does the same (``passes.simplify_arithmetic``).
-    """
-    checked = prim.impl_apply
-
-    def apply(args, params):
-        if len(args) == 2 and type(args[0]) is ArrayImpl and type(args[1]) is ArrayImpl:
-            x, y = args
-            xv, yv = x._value, y._value
-            if xv is not None and yv is not None and xv.dtype == yv.dtype:
-                for one, ov in ((xv, yv), (yv, xv)):
-                    if (one.shape == ov.shape or one.ndim == 0) and _is_broadcast_one(one):
-                        # a new Array sharing the immutable buffer (deleting or donating
-                        # one Array must not affect the other)
-                        return ArrayImpl(ov, x.weak_type and y.weak_type)
-        return checked(args, params)
-    prim.impl_apply = apply
-
-
 mul_p = naryop_primitive("mul", [_NUM, _NUM])
 mul_p.def_impl(np.multiply)
 eager_checks(mul_p)
-_install_eager_mul_by_one(mul_p)
 ad.defbilinear(mul_p, _mul_transpose_lhs, _mul_transpose_rhs)
 batching.defbroadcasting(mul_p)
 
