@@ -69,6 +69,26 @@ def _kernel_shape(rhs_spec, lhs_spec, out_chan, filter_shape, input_shape):
             for c in rhs_spec]
 
 
+def _conv_layer(dimension_numbers, out_chan, filter_shape, W_init, b_init, output_shape_fn,
+                conv_fn):
+    """A (transposed) convolution layer plus bias: ``conv_fn(inputs, W) + b``, its output
+    shape from ``output_shape_fn(input_shape, kernel_shape)``."""
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    W_init = W_init or glorot_normal(rhs_spec.index("I"), rhs_spec.index("O"))
+
+    def init_fun(rng, input_shape):
+        kernel_shape = _kernel_shape(rhs_spec, lhs_spec, out_chan, filter_shape, input_shape)
+        output_shape = output_shape_fn(input_shape, kernel_shape)
+        bias_shape = [out_chan if c == "C" else 1 for c in out_spec]
+        k1, k2 = random.split(rng)
+        return output_shape, (W_init(k1, kernel_shape), b_init(k2, bias_shape))
+
+    def apply_fun(params, inputs, **kwargs):
+        W, b = params
+        return conv_fn(inputs, W) + b
+    return init_fun, apply_fun
+
+
 def GeneralConv(dimension_numbers, out_chan, filter_shape, strides=None, padding="VALID",
                 W_init=None, b_init=normal(1e-6)):
     """A convolution layer with general ``(lhs_spec, rhs_spec, out_spec)`` layouts.
@@ -82,25 +102,14 @@ def GeneralConv(dimension_numbers, out_chan, filter_shape, strides=None, padding
       W_init: kernel initializer (default Glorot normal over the I/O axes).
       b_init: bias initializer.
     """
-    lhs_spec, rhs_spec, out_spec = dimension_numbers
     one = (1,) * len(filter_shape)
     strides = strides or one
-    W_init = W_init or glorot_normal(rhs_spec.index("I"), rhs_spec.index("O"))
-
-    def init_fun(rng, input_shape):
-        kernel_shape = _kernel_shape(rhs_spec, lhs_spec, out_chan, filter_shape, input_shape)
-        output_shape = lax.conv_general_shape_tuple(input_shape, kernel_shape, strides,
-                                                    padding, dimension_numbers)
-        bias_shape = [out_chan if c == "C" else 1 for c in out_spec]
-        k1, k2 = random.split(rng)
-        return output_shape, (W_init(k1, kernel_shape), b_init(k2, bias_shape))
-
-    def apply_fun(params, inputs, **kwargs):
-        W, b = params
-        out = lax.conv_general_dilated(inputs, W, strides, padding, one, one,
-                                       dimension_numbers=dimension_numbers)
-        return out + b
-    return init_fun, apply_fun
+    return _conv_layer(dimension_numbers, out_chan, filter_shape, W_init, b_init,
+                       lambda shape, kshape: lax.conv_general_shape_tuple(
+                           shape, kshape, strides, padding, dimension_numbers),
+                       lambda x, W: lax.conv_general_dilated(
+                           x, W, strides, padding, one, one,
+                           dimension_numbers=dimension_numbers))
 
 
 Conv = functools.partial(GeneralConv, ("NHWC", "HWIO", "NHWC"))
@@ -109,25 +118,12 @@ Conv = functools.partial(GeneralConv, ("NHWC", "HWIO", "NHWC"))
 def GeneralConvTranspose(dimension_numbers, out_chan, filter_shape, strides=None,
                          padding="VALID", W_init=None, b_init=normal(1e-6)):
     """A transposed-convolution layer with general layouts (see :func:`GeneralConv`)."""
-    lhs_spec, rhs_spec, out_spec = dimension_numbers
-    one = (1,) * len(filter_shape)
-    strides = strides or one
-    W_init = W_init or glorot_normal(rhs_spec.index("I"), rhs_spec.index("O"))
-
-    def init_fun(rng, input_shape):
-        kernel_shape = _kernel_shape(rhs_spec, lhs_spec, out_chan, filter_shape, input_shape)
-        output_shape = lax.conv_transpose_shape_tuple(input_shape, kernel_shape, strides,
-                                                      padding, dimension_numbers)
-        bias_shape = [out_chan if c == "C" else 1 for c in out_spec]
-        k1, k2 = random.split(rng)
-        return output_shape, (W_init(k1, kernel_shape), b_init(k2, bias_shape))
-
-    def apply_fun(params, inputs, **kwargs):
-        W, b = params
-        out = lax.conv_transpose(inputs, W, strides, padding,
-                                 dimension_numbers=dimension_numbers)
-        return out + b
-    return init_fun, apply_fun
+    strides = strides or (1,) * len(filter_shape)
+    return _conv_layer(dimension_numbers, out_chan, filter_shape, W_init, b_init,
+                       lambda shape, kshape: lax.conv_transpose_shape_tuple(
+                           shape, kshape, strides, padding, dimension_numbers),
+                       lambda x, W: lax.conv_transpose(
+                           x, W, strides, padding, dimension_numbers=dimension_numbers))
 
 
 Conv1DTranspose = functools.partial(GeneralConvTranspose, ("NHC", "HIO", "NHC"))
